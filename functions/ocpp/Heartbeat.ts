@@ -1,0 +1,5 @@
+// OCPP 1.6 §4.6 Heartbeat · OCPP 2.0.1 G02 Heartbeat
+import { Heartbeat } from '../../shared/provisioning/heartbeat';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('Heartbeat', Heartbeat);

@@ -1,0 +1,234 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { loadRewriteFunction, type CfRequest } from './cloudfront-function';
+import { lambdaContext } from './lambda-context';
+
+/** A Lambda handler as the gateway invokes it. */
+export type LambdaHandler = (event: any, context: any) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface GatewayFunctions {
+  authorizer: LambdaHandler;
+  connect: LambdaHandler;
+  disconnect: LambdaHandler;
+  /** `$default` */
+  router: LambdaHandler;
+  /** Route key (OCPP action) → two-way route Lambda. Empty in `routing=dispatcher` mode. */
+  routes: Record<string, LambdaHandler>;
+}
+
+interface Connection {
+  id: string;
+  socket: WebSocket;
+  authorizer: Record<string, unknown>;
+  connectedAt: number;
+  lastActiveAt: number;
+  sourceIp: string;
+  userAgent: string;
+}
+
+/** API Gateway's WebSocket limits: 128 KB per message (32 KB frames are reassembled by ws). */
+const MAX_MESSAGE_BYTES = 128 * 1024;
+
+/**
+ * The API Gateway WebSocket API, emulated: the CloudFront Function rewrite, the `$connect`
+ * authorizer and route, `$request.body.[2]` route selection with `$default` fallback, two-way
+ * routes, `$disconnect`, and the `@connections` management API (POST/GET/DELETE, 410 when gone)
+ * that the real @aws-sdk/client-apigatewaymanagementapi talks to.
+ */
+export class GatewayEmulator {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: (_offered, req) => (req as IncomingMessage & { selectedProtocol?: string }).selectedProtocol ?? false,
+  });
+  private readonly connections = new Map<string, Connection>();
+  private readonly rewrite = loadRewriteFunction();
+  private readonly domainName: string;
+  private closing = false;
+
+  constructor(private readonly fns: GatewayFunctions, private readonly stage = 'local', domainName = '127.0.0.1') {
+    this.domainName = domainName;
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch((e) => {
+        console.error(JSON.stringify({ level: 'error', message: 'connect failed', error: String(e?.stack ?? e) }));
+        reject(socket, 500, 'Internal Server Error');
+      });
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  private baseContext(connectionId: string, routeKey: string, eventType: string) {
+    return {
+      routeKey,
+      eventType,
+      connectionId,
+      messageDirection: 'IN',
+      stage: this.stage,
+      domainName: this.domainName,
+      apiId: 'local',
+      requestId: randomBytes(8).toString('hex'),
+      extendedRequestId: randomBytes(8).toString('hex'),
+      requestTimeEpoch: Date.now(),
+      connectedAt: this.connections.get(connectionId)?.connectedAt ?? Date.now(),
+    };
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const cfRequest: CfRequest = { uri: url.pathname, querystring: {}, headers: {} };
+    for (const [k, v] of url.searchParams) cfRequest.querystring[k] = { value: v };
+    const rewritten = this.rewrite({ request: cfRequest });
+    if ('statusCode' in rewritten) return reject(socket, rewritten.statusCode, rewritten.statusDescription ?? '');
+
+    const connectionId = randomBytes(12).toString('base64');
+    const headers = flatHeaders(req);
+    const query = Object.fromEntries(Object.entries(rewritten.querystring).map(([k, v]) => [k, v.value]));
+    const requestContext = this.baseContext(connectionId, '$connect', 'CONNECT');
+
+    // REQUEST authorizer: throwing "Unauthorized" means 401, a Deny policy 403.
+    let authorizer: Record<string, unknown>;
+    try {
+      const out = await this.fns.authorizer({
+        type: 'REQUEST', methodArn: `arn:aws:execute-api:local:000000000000:local/${this.stage}/$connect`,
+        headers, multiValueHeaders: {}, queryStringParameters: query, requestContext,
+      }, lambdaContext('authorizer'));
+      const allowed = out?.policyDocument?.Statement?.every((s: { Effect: string }) => s.Effect === 'Allow');
+      if (!allowed) return reject(socket, 403, 'Forbidden');
+      authorizer = { ...(out.context ?? {}), principalId: out.principalId };
+    } catch (e) {
+      if ((e as Error)?.message === 'Unauthorized') return reject(socket, 401, 'Unauthorized');
+      throw e;
+    }
+
+    const connectOut = await this.fns.connect(
+      { headers, queryStringParameters: query, isBase64Encoded: false, requestContext: { ...requestContext, authorizer } },
+      lambdaContext('connect'),
+    );
+    const status = connectOut?.statusCode ?? 200;
+    if (status < 200 || status > 299) return reject(socket, status, String(connectOut?.body ?? ''));
+    const selected = Object.entries(connectOut?.headers ?? {}).find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1];
+    (req as IncomingMessage & { selectedProtocol?: string }).selectedProtocol = selected as string | undefined;
+
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn: Connection = {
+        id: connectionId, socket: ws, authorizer, connectedAt: Date.now(), lastActiveAt: Date.now(),
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? ''),
+      };
+      this.connections.set(connectionId, conn);
+      ws.on('message', (data, isBinary) => {
+        conn.lastActiveAt = Date.now();
+        this.track(this.message(conn, isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString()));
+      });
+      ws.on('close', () => {
+        this.connections.delete(connectionId);
+        if (this.closing) return; // shutting down: the stand-ins behind the Lambdas are going away
+        this.track(this.fns.disconnect(
+          { requestContext: { ...this.baseContext(connectionId, '$disconnect', 'DISCONNECT'), authorizer }, isBase64Encoded: false },
+          lambdaContext('disconnect'),
+        ).catch((e) => console.error(JSON.stringify({ level: 'error', message: 'disconnect failed', error: String(e) }))));
+      });
+      ws.on('error', () => undefined);
+    });
+  }
+
+  /** `$request.body.[2]`: a CALL's action selects its route; everything else goes to `$default`. */
+  private selectRoute(body: string): string {
+    try {
+      const msg = JSON.parse(body);
+      const key = Array.isArray(msg) ? msg[2] : undefined;
+      if (typeof key === 'string' && Object.hasOwn(this.fns.routes, key)) return key;
+    } catch {
+      /* not JSON: $default */
+    }
+    return '$default';
+  }
+
+  private async message(conn: Connection, body: string): Promise<void> {
+    const routeKey = this.selectRoute(body);
+    const fn = routeKey === '$default' ? this.fns.router : this.fns.routes[routeKey];
+    try {
+      const out = await fn(
+        { body, isBase64Encoded: false, requestContext: { ...this.baseContext(conn.id, routeKey, 'MESSAGE'), messageId: randomBytes(6).toString('hex'), authorizer: conn.authorizer } },
+        lambdaContext(routeKey),
+      );
+      // Two-way route: the integration's response body goes back on the connection.
+      if (routeKey !== '$default' && out && typeof out.body === 'string' && conn.socket.readyState === conn.socket.OPEN) conn.socket.send(out.body);
+    } catch (e) {
+      // API Gateway answers a failed integration with an "Internal server error" message.
+      console.error(JSON.stringify({ level: 'error', message: 'route integration failed', routeKey, error: String((e as Error)?.stack ?? e) }));
+      if (conn.socket.readyState === conn.socket.OPEN) conn.socket.send(JSON.stringify({ message: 'Internal server error', connectionId: conn.id }));
+    }
+  }
+
+  /** `@connections` management API. Returns false when the path is not for it. */
+  handleManagement(req: IncomingMessage, res: ServerResponse): boolean {
+    const m = /^(?:\/[^/]+)?\/@connections\/([^/?]+)/.exec(req.url ?? '');
+    if (!m) return false;
+    const conn = this.connections.get(decodeURIComponent(m[1]));
+    const send = (status: number, body?: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body === undefined ? '' : JSON.stringify(body));
+    };
+    if (!conn || conn.socket.readyState !== conn.socket.OPEN) {
+      req.resume();
+      send(410, { message: 'Gone' });
+      return true;
+    }
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const data = Buffer.concat(chunks);
+        if (data.length > MAX_MESSAGE_BYTES) return send(413, { message: 'Message too long' });
+        conn.socket.send(data.toString('utf8'));
+        send(200);
+      });
+    } else if (req.method === 'GET') {
+      req.resume();
+      send(200, { ConnectedAt: new Date(conn.connectedAt).toISOString(), LastActiveAt: new Date(conn.lastActiveAt).toISOString(), Identity: { SourceIp: conn.sourceIp, UserAgent: conn.userAgent } });
+    } else if (req.method === 'DELETE') {
+      req.resume();
+      conn.socket.close(1000, 'Connection closed by the server');
+      send(204);
+    } else {
+      req.resume();
+      send(405, { message: 'Method not allowed' });
+    }
+    return true;
+  }
+
+  /** Invocations in flight, awaited on close so no Lambda outlives the stand-ins it talks to. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private track(p: Promise<unknown>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight]);
+    for (const c of this.connections.values()) c.socket.terminate();
+    this.connections.clear();
+    await new Promise<void>((r) => this.wss.close(() => r()));
+  }
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+function reject(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  socket.write(`HTTP/1.1 ${status} ${reason || 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}

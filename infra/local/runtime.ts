@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startDynamo } from './dynamo';
+import { GatewayEmulator, type LambdaHandler } from './gateway';
+import { serveHttpApi } from './http-api';
+
+export interface LocalOptions {
+  /** 0 picks a free port (tests). Default PORT or 8080. */
+  port?: number;
+  host?: string;
+  /** Keep DynamoDB data on disk here; in memory when absent. */
+  dataDir?: string;
+  /** `routes` (one Lambda per action, as deployed by default) or `dispatcher` (all on $default). */
+  routing?: 'routes' | 'dispatcher';
+  /** Extra environment for the handlers (e.g. CSMS_CALL_TIMEOUT_MS in tests). */
+  env?: Record<string, string>;
+}
+
+export interface LocalCsms {
+  port: number;
+  chargePointUrl: string;
+  apiUrl: string;
+  dynamoEndpoint: string;
+  gateway: GatewayEmulator;
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the whole CSMS in this process: embedded DynamoDB with the stack's tables, the WebSocket
+ * gateway emulator and the operator HTTP API on one port, around the same handlers as in the cloud.
+ */
+export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
+  const dynamo = await startDynamo(opts.dataDir);
+  const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? Number(process.env.PORT ?? 8080), host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+  // The environment the stack gives the Lambdas, pointed at the local stand-ins.
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    CONNECTIONS_ENDPOINT: base,
+    CSMS_AUTO_REGISTER: process.env.CSMS_AUTO_REGISTER ?? 'true',
+    ...opts.env,
+  });
+  const { resetClients } = await import('../../shared/aws');
+  resetClients();
+
+  const load = async (path: string): Promise<LambdaHandler> => (await import(path)).handler;
+  const { ROUTES } = await import('../../shared/ocpp/routes');
+  const routes: Record<string, LambdaHandler> = {};
+  if ((opts.routing ?? process.env.CSMS_ROUTING ?? 'routes') === 'routes') {
+    for (const action of Object.keys(ROUTES)) routes[action] = await load(`../../functions/ocpp/${action}`);
+  }
+  const gateway = new GatewayEmulator({
+    authorizer: await load('../../functions/authorizer'),
+    connect: await load('../../functions/connect'),
+    disconnect: await load('../../functions/disconnect'),
+    router: await load('../../functions/router'),
+    routes,
+  });
+  gateway.attach(server);
+  const api = await load('../../functions/api');
+  server.on('request', (req, res) => {
+    if (gateway.handleManagement(req, res)) return;
+    if (req.url?.startsWith('/api/') || req.url === '/api') return serveHttpApi(api, req, res);
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'NotFound', message: 'Charge points connect to /ocpp/{chargePointId}; the operator API is under /api' }));
+  });
+
+  return {
+    port,
+    chargePointUrl: `${base.replace('http', 'ws')}/ocpp`,
+    apiUrl: `${base}/api`,
+    dynamoEndpoint: dynamo.endpoint,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { hashPassword } from '../../auth/password';
+import { isValidIdentity } from '../../auth/identity';
+import { closeConnection } from '../../lambda/post';
+import {
+  deleteChargePoint, getChargePoint, listChargePoints, liveConnectionId, REGISTRATION_STATUSES, upsertChargePoint,
+  type ChargePoint, type RegistrationStatus,
+} from '../../store/charge-points';
+import { listVariables } from '../../store/device-model';
+import { listMessages } from '../../store/message-log';
+import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+
+/** What an operator sees of a charge point: never the password hash. */
+export function chargePointView(cp: ChargePoint) {
+  return {
+    chargePointId: cp.chargePointId,
+    registrationStatus: cp.registrationStatus,
+    hasPassword: !!cp.passwordHash,
+    connected: !!liveConnectionId(cp),
+    protocol: cp.protocol,
+    connectedAt: cp.connectedAt,
+    disconnectedAt: cp.disconnectedAt,
+    lastSeen: cp.lastSeen,
+    boot: cp.boot,
+    bootedAt: cp.bootedAt,
+    connectors: cp.statuses ?? {},
+    settings: cp.settings ?? {},
+    createdAt: cp.createdAt,
+  };
+}
+
+async function mustGet(id: string): Promise<ChargePoint> {
+  const cp = await getChargePoint(id);
+  if (!cp) throw notFound(`Charge point ${id} is not registered`);
+  return cp;
+}
+
+export const chargePointRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/charge-points',
+    handle: async ({ query }) => {
+      const page = await listChargePoints(limitParam(query, 100), decodeToken(query.nextToken));
+      return ok({ items: page.items.map(chargePointView), nextToken: encodeToken(page.lastKey) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/charge-points/{id}',
+    handle: async ({ params }) => ok(chargePointView(await mustGet(params.id))),
+  },
+  {
+    method: 'PUT',
+    path: '/api/charge-points/{id}',
+    handle: async ({ params, body }) => {
+      if (!isValidIdentity(params.id)) throw badRequest('Charge point id must be 1-48 printable ASCII characters without ":"');
+      const b = requireObject(body);
+      const unknown = Object.keys(b).filter((k) => !['password', 'registrationStatus', 'settings'].includes(k));
+      if (unknown.length) throw badRequest(`Unknown field(s): ${unknown.join(', ')}`);
+      if (b.password !== undefined && b.password !== null && (typeof b.password !== 'string' || b.password.length < 8 || b.password.length > 40)) {
+        // 1.6 security whitepaper / 2.0.1 A01: passwords are 16-40 characters; we accept 8+ for legacy stations.
+        throw badRequest('password must be a string of 8 to 40 characters (or null to remove it)');
+      }
+      if (b.registrationStatus !== undefined && !REGISTRATION_STATUSES.includes(b.registrationStatus as RegistrationStatus)) {
+        throw badRequest(`registrationStatus must be one of ${REGISTRATION_STATUSES.join(', ')}`);
+      }
+      if (b.settings !== undefined && (typeof b.settings !== 'object' || b.settings === null || Array.isArray(b.settings))) throw badRequest('settings must be an object');
+      const before = await getChargePoint(params.id, true);
+      const { item, created } = await upsertChargePoint(params.id, {
+        passwordHash: b.password === null ? null : typeof b.password === 'string' ? await hashPassword(b.password) : undefined,
+        registrationStatus: b.registrationStatus as RegistrationStatus | undefined,
+        settings: b.settings as Record<string, unknown> | undefined,
+      });
+      // The registration status travels in the connection's authorizer context: reconnect to apply a change.
+      const live = liveConnectionId(before);
+      if (live && (before?.registrationStatus !== item.registrationStatus || typeof b.password === 'string')) await closeConnection(live);
+      return ok(chargePointView(item), created ? 201 : 200);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/charge-points/{id}',
+    handle: async ({ params }) => {
+      const cp = await getChargePoint(params.id, true);
+      if (!cp) throw notFound(`Charge point ${params.id} is not registered`);
+      const live = liveConnectionId(cp);
+      await deleteChargePoint(params.id);
+      if (live) await closeConnection(live);
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/charge-points/{id}/configuration',
+    handle: async ({ params }) => {
+      await mustGet(params.id);
+      return ok({ items: await listVariables(params.id) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/charge-points/{id}/messages',
+    handle: async ({ params, query }) => {
+      await mustGet(params.id);
+      const page = await listMessages(params.id, limitParam(query, 50), decodeToken(query.nextToken));
+      return ok({ items: page.items, nextToken: encodeToken(page.lastKey) });
+    },
+  },
+];

@@ -1,0 +1,25 @@
+import { DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { connections } from '../aws';
+import { log } from '../log';
+
+const isGone = (e: unknown) => (e as { name?: string })?.name === 'GoneException' || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 410;
+
+/** Sends a frame on a connection; false when the connection is gone (410), never throws for that. */
+export async function postFrame(connectionId: string, frame: string): Promise<boolean> {
+  try {
+    await connections().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(frame) }));
+    return true;
+  } catch (e) {
+    if (isGone(e)) return false;
+    throw e;
+  }
+}
+
+/** Closes a connection (e.g. the one a reconnect replaced); best effort. */
+export async function closeConnection(connectionId: string): Promise<void> {
+  try {
+    await connections().send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  } catch (e) {
+    if (!isGone(e)) log.warn('could not close connection', { connectionId, error: String(e) });
+  }
+}

@@ -1,0 +1,19 @@
+/** OCPP-J subprotocols we speak, and which schema set validates each. */
+export const SUBPROTOCOLS = ['ocpp2.0.1', 'ocpp2.0', 'ocpp1.6'] as const; // preference order
+export type Protocol = (typeof SUBPROTOCOLS)[number];
+/** Schema generation: `ocpp2.0` is normalised to 2.0.1 by the adapter (docs/ocpp-2.0-differences.md). */
+export type OcppVersion = '1.6' | '2.0.1';
+
+export function isProtocol(value: unknown): value is Protocol {
+  return typeof value === 'string' && (SUBPROTOCOLS as readonly string[]).includes(value);
+}
+
+export function versionOf(protocol: Protocol): OcppVersion {
+  return protocol === 'ocpp1.6' ? '1.6' : '2.0.1';
+}
+
+/** Picks 2.0.1 > 2.0 > 1.6 from a Sec-WebSocket-Protocol header value; undefined when none is acceptable. */
+export function negotiateSubprotocol(header: string | undefined): Protocol | undefined {
+  const offered = (header ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  return SUBPROTOCOLS.find((p) => offered.includes(p));
+}

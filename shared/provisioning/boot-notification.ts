@@ -1,0 +1,68 @@
+import { config } from '../config';
+import type { ActionHandlers, CallContext } from '../ocpp/context';
+import { recordBoot, type RegistrationStatus } from '../store/charge-points';
+
+/** What we keep of a boot, whichever generation reported it. */
+export interface BootInfo {
+  vendor: string;
+  model: string;
+  serialNumber?: string;
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+  meterType?: string;
+  meterSerialNumber?: string;
+  reason?: string;
+}
+
+/** Stores the boot and decides the answer: the operator's registration status, and the interval. */
+export async function bootChargePoint(info: BootInfo, ctx: CallContext): Promise<{ status: RegistrationStatus; currentTime: string; interval: number }> {
+  const status = (await recordBoot(ctx.chargePointId, { ...info, protocol: ctx.protocol }, ctx.receivedAt)) ?? 'Rejected';
+  // Accepted: the heartbeat interval; otherwise the minimum wait before the next BootNotification.
+  const interval = status === 'Accepted' ? config.heartbeatInterval() : config.bootRetryInterval();
+  return { status, currentTime: new Date().toISOString(), interval };
+}
+
+interface Boot16 {
+  chargePointVendor: string;
+  chargePointModel: string;
+  chargePointSerialNumber?: string;
+  chargeBoxSerialNumber?: string;
+  firmwareVersion?: string;
+  iccid?: string;
+  imsi?: string;
+  meterType?: string;
+  meterSerialNumber?: string;
+}
+interface Boot201 {
+  reason: string;
+  chargingStation: { model: string; vendorName: string; serialNumber?: string; firmwareVersion?: string; modem?: { iccid?: string; imsi?: string } };
+}
+
+export const bootNotification16 = (p: Boot16, ctx: CallContext) =>
+  bootChargePoint({
+    vendor: p.chargePointVendor,
+    model: p.chargePointModel,
+    serialNumber: p.chargePointSerialNumber,
+    chargeBoxSerialNumber: p.chargeBoxSerialNumber,
+    firmwareVersion: p.firmwareVersion,
+    iccid: p.iccid,
+    imsi: p.imsi,
+    meterType: p.meterType,
+    meterSerialNumber: p.meterSerialNumber,
+  }, ctx);
+
+export const bootNotification201 = (p: Boot201, ctx: CallContext) =>
+  bootChargePoint({
+    vendor: p.chargingStation.vendorName,
+    model: p.chargingStation.model,
+    serialNumber: p.chargingStation.serialNumber,
+    firmwareVersion: p.chargingStation.firmwareVersion,
+    iccid: p.chargingStation.modem?.iccid,
+    imsi: p.chargingStation.modem?.imsi,
+    reason: p.reason,
+  }, ctx);
+
+/** OCPP 1.6 §4.2 Boot Notification · OCPP 2.0.1 B01–B03 Cold Boot (Accepted/Pending/Rejected). */
+export const BootNotification: ActionHandlers = { '1.6': bootNotification16, '2.0.1': bootNotification201, allowedBeforeAccepted: true };

@@ -1,0 +1,25 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { log } from '../log';
+
+/**
+ * Resumes a Step Functions execution waiting (`.waitForTaskToken`) for a charge point's answer or
+ * notification. SFN_ENDPOINT points the real SDK client at the local runner when run locally.
+ */
+let sfn: SFNClient | undefined;
+export function sfnClient(): SFNClient {
+  sfn ??= new SFNClient({ endpoint: process.env.SFN_ENDPOINT || undefined, maxAttempts: 3 });
+  return sfn;
+}
+export function resetSfnClient(): void {
+  sfn = undefined;
+}
+
+export async function resumeTask(taskToken: string, outcome: { ok: true; output: unknown } | { ok: false; error: string; cause: string }): Promise<void> {
+  try {
+    if (outcome.ok) await sfnClient().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(outcome.output ?? {}) }));
+    else await sfnClient().send(new SendTaskFailureCommand({ taskToken, error: outcome.error.slice(0, 256), cause: outcome.cause.slice(0, 32768) }));
+  } catch (e) {
+    // A token of an execution that already timed out or was stopped: nothing left to resume.
+    log.warn('could not resume workflow task', { error: String(e) });
+  }
+}
