@@ -123,7 +123,7 @@ function classify(req: CompositeRequest, connectorId: number, transactionId: num
         else if (here) groups.txDefaultSpecific.push(p);
         break;
       case 'Tx':
-        if (here && transactionId !== undefined && true) {
+        if (here && transactionId !== undefined && (p.transactionId === undefined || p.transactionId === String(transactionId))) {
           groups.tx.push(p);
         }
         break;
@@ -176,45 +176,42 @@ function paintLayer(steps: (NormalizedProfile[] | Interval[])[], window: Interva
       if (pieces.length > 0) gaps = paint(gaps, pieces, out);
     }
   }
-  return out.sort((a, b) => a.from - b.from);
+  for (let i = 1; i < out.length; i++) {
+    if (out[i].from < out[i - 1].from) return out.sort((a, b) => a.from - b.from);
+  }
+  return out;
 }
 
-/** Minimum over the layers on every stretch between breakpoints; adjacent equal periods merged. */
+/**
+ * Minimum over the layers on every stretch between breakpoints; adjacent equal periods merged.
+ * Each layer is sorted and disjoint, so the breakpoints come from a k-way walk, without sorting.
+ */
 function mergeLayers(
   layers: Piece[][],
   start: number,
   end: number,
 ): { periods: CompositePeriod[]; minChargingRate?: number } {
-  let count = 2;
-  for (const l of layers) count += 2 * l.length;
-  const points = new Float64Array(count);
-  let n = 0;
-  points[n++] = start;
-  points[n++] = end;
-  for (const l of layers) {
-    for (const piece of l) {
-      points[n++] = piece.from;
-      points[n++] = piece.to;
-    }
-  }
-  points.sort();
-
   const idx = new Array<number>(layers.length).fill(0);
   const periods: CompositePeriod[] = [];
   let minChargingRate: number | undefined;
   let last: CompositePeriod | undefined;
-  for (let k = 0; k < n - 1; k++) {
-    const t = points[k];
-    if (t === points[k + 1]) continue; // duplicate breakpoint
+  let t = start;
+  while (t < end) {
     let limit = Infinity;
     let phases: number | undefined;
+    let next = end;
     for (let L = 0; L < layers.length; L++) {
       const layer = layers[L];
       let i = idx[L];
       while (i < layer.length && layer[i].to <= t) i++;
       idx[L] = i;
       const piece = layer[i];
-      if (!piece || piece.from > t) continue;
+      if (!piece) continue;
+      if (piece.from > t) {
+        if (piece.from < next) next = piece.from;
+        continue;
+      }
+      if (piece.to < next) next = piece.to;
       if (piece.limit < limit) {
         limit = piece.limit;
         phases = piece.numberPhases;
@@ -228,10 +225,12 @@ function mergeLayers(
     }
     const value = limit === Infinity ? null : limit;
     const numberPhases = value === null ? undefined : phases;
-    if (last && last.limit === value && last.numberPhases === numberPhases) continue;
-    last = { startPeriod: (t - start) / 1000, limit: value };
-    if (numberPhases !== undefined) last.numberPhases = numberPhases;
-    periods.push(last);
+    if (!last || last.limit !== value || last.numberPhases !== numberPhases) {
+      last = { startPeriod: (t - start) / 1000, limit: value };
+      if (numberPhases !== undefined) last.numberPhases = numberPhases;
+      periods.push(last);
+    }
+    t = next;
   }
   return { periods, minChargingRate };
 }

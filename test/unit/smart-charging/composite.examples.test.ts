@@ -395,6 +395,16 @@ describe('units', () => {
     ]);
   });
 
+  it('numberPhases comes from the period giving the minimum; on a tie, the smallest stated', () => {
+    const txDefault = aProfile({ periods: [[0, 16, 3], [H, 10, 3]] });
+    const cpMax = aProfile({ purpose: 'ChargePointMaxProfile', periods: [[0, 16, 1], [H, 12, 1]] });
+    // 0–1 h: 16 (3 ph) vs 16 (1 ph) tie → 1 ; from 1 h: 10 (3 ph) < 12 (1 ph) → 3
+    expect(computeCompositeSchedule(request({ profiles: [txDefault, cpMax] })).chargingSchedule.chargingSchedulePeriod).toEqual([
+      { startPeriod: 0, limit: 16, numberPhases: 1 },
+      { startPeriod: H, limit: 10, numberPhases: 3 },
+    ]);
+  });
+
   it('uses the request voltage and phases when a period has no numberPhases', () => {
     const p = aProfile({ unit: 'A', periods: [[0, 10]] });
     // 10 A × 120 V × 1 phase = 1200 W; default 10 × 230 × 3 = 6900 W
