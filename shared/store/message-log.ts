@@ -7,6 +7,9 @@ import { tableName } from './tables';
 /**
  * Audit log of OCPP exchanges: one item per request/answer pair (one write, not two), kept for
  * CSMS_MESSAGE_LOG_DAYS days through TTL. Disabled with CSMS_MESSAGE_LOG=false.
+ * Heartbeats are left out unless CSMS_MESSAGE_LOG_HEARTBEATS=true: at one per 5 minutes they would
+ * be most of the log's writes while saying only "still there", which last-seen already records
+ * (and the Heartbeat budget is ≤ 0.1 DynamoDB operations per message, DESIGN §7).
  */
 export interface LoggedFrame {
   at: string;
@@ -25,6 +28,7 @@ export async function logExchange(
   answeredAt = new Date(),
 ): Promise<void> {
   if (!config.messageLogEnabled()) return;
+  if (call.action === 'Heartbeat' && process.env.CSMS_MESSAGE_LOG_HEARTBEATS !== 'true') return;
   try {
     await db().send(new PutCommand({
       TableName: tableName('messageLog'),

@@ -47,10 +47,13 @@ describe('operator reads and changes a 1.6 charge point configuration through th
     expect((await csms.api.post(`/charge-points/${id}/calls/Reset`, { type: 'Soft' })).body.response.status).toBe('Accepted');
     expect((await csms.api.post(`/charge-points/${id}/calls/Reset`, { type: 'Hard' })).body.response.status).toBe('Rejected');
 
-    // Every frame in and out is in the audit log, newest first.
+    await cp.call('Heartbeat', {});
+    // Every frame in and out is in the audit log, newest first — except heartbeats (last-seen records those).
     const log = await csms.api.get(`/charge-points/${id}/messages?limit=50`);
     const actions = log.body.items.map((m: { direction: string; action: string }) => `${m.direction}:${m.action}`);
     expect(actions).toEqual(expect.arrayContaining(['in:BootNotification', 'out:BootNotification', 'out:GetConfiguration', 'in:GetConfiguration', 'out:Reset']));
+    expect(actions).not.toContain('in:Heartbeat');
+    expect(log.body.items[0].frame).toEqual([3, expect.any(String), { status: 'Rejected' }]); // the last Reset answer
     await cp.close();
   });
 });
