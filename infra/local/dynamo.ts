@@ -1,29 +1,30 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { TABLE_LIST, type TableDef } from '../../shared/store/tables';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite') as (opts: Record<string, unknown>) => import('node:http').Server;
 
 /**
  * Embedded DynamoDB (dynalite): in memory, or on disk under `dataDir` so data survives restarts.
- * Tables come from the same definitions the CDK stack deploys.
+ * It runs in a child process (infra/local/dynalite-process.js) to use the second core. Tables come
+ * from the same definitions the CDK stack deploys.
  */
 export async function startDynamo(dataDir?: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const server = dynalite({ path: dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const child = fork(join(__dirname, 'dynalite-process.js'), dataDir ? [dataDir] : [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`embedded DynamoDB exited with code ${code}`)));
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   for (const def of TABLE_LIST) await createTable(client, def);
   client.destroy();
   return {
     endpoint,
     close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.disconnect();
     }),
   };
 }
