@@ -1,13 +1,14 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import schemas16 from 'ocpp-rpc/lib/schemas/ocpp1_6.json';
-import schemas201 from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json';
+import schemas16 from './schemas/ocpp1_6.json';
+import schemas201 from './schemas/ocpp2_0_1.json';
 import { OcppError, type ErrorCode } from './errors';
 import type { OcppVersion } from './protocol';
 
 /**
  * Validation against the official OCA JSON schemas (1.6 edition 2019-12 incl. the security
- * extension; 2.0.1), as bundled by ocpp-rpc. Compiled once per process, lazily per schema.
+ * extension; 2.0.1), as bundled by ocpp-rpc, kept in ./schemas without their documentation keywords
+ * (schema-strip.ts; a test pins them to the originals). Compiled once per process, lazily per schema.
  *
  * Ajv keyword → CALLERROR code, decided from the OCPP-J definitions (1.6 §4.2.3, 2.0.1 part 4 §4.3):
  * - FormatViolation "payload is syntactically incorrect / not conform the PDU structure":
