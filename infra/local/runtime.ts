@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { startDynamo } from './dynamo';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
+import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
+import { LocalUploads } from './uploads';
 
 export interface LocalOptions {
   /** 0 picks a free port (tests). Default PORT or 8080. */
@@ -14,6 +16,8 @@ export interface LocalOptions {
   routing?: 'routes' | 'dispatcher';
   /** Extra environment for the handlers (e.g. CSMS_CALL_TIMEOUT_MS in tests). */
   env?: Record<string, string>;
+  /** Step Functions runner overrides (tests shorten waits, retries and task timeouts). */
+  stepFunctions?: StepFunctionsOverrides;
 }
 
 export interface LocalCsms {
@@ -22,6 +26,9 @@ export interface LocalCsms {
   apiUrl: string;
   dynamoEndpoint: string;
   gateway: GatewayEmulator;
+  /** The Step Functions runner behind SFN_ENDPOINT (/sfn) and the diagnostics upload endpoint (/uploads). */
+  stepFunctions: LocalStepFunctions;
+  uploads: LocalUploads;
   close: () => Promise<void>;
 }
 
@@ -40,6 +47,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   const port = (server.address() as AddressInfo).port;
   const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
+  const stepFunctions = new LocalStepFunctions({ ...opts.stepFunctions, region: process.env.AWS_REGION ?? 'us-east-1' });
+  const uploads = await LocalUploads.create(opts.dataDir);
   // The environment the stack gives the Lambdas, pointed at the local stand-ins.
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
@@ -48,6 +57,9 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     CONNECTIONS_ENDPOINT: base,
     CSMS_AUTO_REGISTER: process.env.CSMS_AUTO_REGISTER ?? 'true',
+    SFN_ENDPOINT: `${base}/sfn`,
+    ...stepFunctions.environment(),
+    ...uploads.environment(base),
     ...opts.env,
   });
   const { resetClients } = await import('../../shared/aws');
@@ -71,6 +83,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   server.on('request', (req, res) => {
     if (gateway.handleManagement(req, res)) return;
     if (req.url?.startsWith('/api/') || req.url === '/api') return serveHttpApi(api, req, res);
+    if (req.url === '/sfn' || req.url?.startsWith('/sfn/')) return stepFunctions.handle(req, res);
+    if (req.url?.startsWith('/uploads/')) return uploads.handle(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'NotFound', message: 'Charge points connect to /ocpp/{chargePointId}; the operator API is under /api' }));
   });
@@ -81,13 +95,17 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     apiUrl: `${base}/api`,
     dynamoEndpoint: dynamo.endpoint,
     gateway,
+    stepFunctions,
+    uploads,
     close: async () => {
+      await stepFunctions.close();
       await gateway.close();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeAllConnections();
       });
       await dynamo.close();
+      await uploads.close();
     },
   };
 }

@@ -1,8 +1,17 @@
 import { createRouter, type Route } from './http';
+import { firmwareUpdateRoutes } from './routes/firmware-updates';
+import { diagnosticsRoutes } from './routes/diagnostics';
+import { reservationRoutes } from './routes/reservations';
+import { localListRoutes } from './routes/local-list';
 import { callRoutes } from './routes/calls';
 import { chargePointRoutes } from './routes/charge-points';
+import { idTagRoutes } from './routes/id-tags';
+import { transactionRoutes } from './routes/transactions';
+import { deviceModelRoutes } from './routes/device-model';
+import { eventRoutes } from './routes/events';
+import { smartChargingRoutes } from './routes/smart-charging';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

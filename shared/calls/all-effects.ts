@@ -3,3 +3,12 @@
  * apply it. Add one line per domain module that calls registerEffect.
  */
 import '../provisioning/configuration';
+import '../smart-charging/messages';
+import '../availability/effects';
+import '../remote/effects';
+import '../remote/guards';
+import '../provisioning/reports';
+import '../provisioning/reset';
+import '../ocpp/adapter-2.0-guard';
+import '../reservations/effects';
+import '../local-list/effects';

@@ -13,13 +13,24 @@ export interface EffectContext {
 }
 export type CallEffect = (request: any, response: any, ctx: EffectContext) => Promise<void>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const effects = new Map<string, CallEffect>();
+const effects = new Map<string, CallEffect[]>();
 
-/** Domain modules register their effects at import time (see shared/calls/all-effects.ts). */
+/**
+ * Domain modules register their effects at import time (see shared/calls/all-effects.ts). Several
+ * blocks may care about one answer (RequestStartTransaction: remote-start linking and its charging
+ * profile), so effects add up, in registration order.
+ */
 export function registerEffect(action: string, effect: CallEffect): void {
-  effects.set(action, effect);
+  const list = effects.get(action) ?? [];
+  if (!list.includes(effect)) list.push(effect);
+  effects.set(action, list);
 }
 
+/** All effects of an action as one, or undefined when none is registered. */
 export function effectFor(action: string): CallEffect | undefined {
-  return effects.get(action);
+  const list = effects.get(action);
+  if (!list?.length) return undefined;
+  return async (request, response, ctx) => {
+    for (const effect of list) await effect(request, response, ctx);
+  };
 }

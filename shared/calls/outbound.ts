@@ -11,6 +11,8 @@ import { clearConnection, getChargePoint, isConditionFailure, liveConnectionId, 
 import { getCallResult, type CallOutcome } from '../store/call-results';
 import { tableName } from '../store/tables';
 import { logExchange } from '../store/message-log';
+import { GuardRejection, runGuards } from './guards';
+import './all-effects'; // registers the guards (and effects) of every domain module
 
 /** Why a call could not be made or finished; `status` is the operator API's HTTP status. */
 export class CallFailure extends Error {
@@ -41,6 +43,13 @@ export async function sendCall(chargePointId: string, action: string, payload: u
   if (invalid) {
     throw new CallFailure(400, invalid.code === 'NotImplemented' ? 'UnknownAction' : 'InvalidPayload',
       invalid.code === 'NotImplemented' ? `${action} is not an OCPP ${version} action` : `${action} payload is invalid for OCPP ${version}: ${invalid.message}`);
+  }
+  // Domain rules a schema cannot express (shared/calls/guards.ts): refused before anything is sent.
+  try {
+    await runGuards(action, chargePointId, payload, version);
+  } catch (e) {
+    if (e instanceof GuardRejection) throw new CallFailure(e.status, e.error, e.message);
+    throw e;
   }
   const now = Date.now();
   const pending: PendingCall = {

@@ -1,6 +1,16 @@
 import { BootNotification } from '../provisioning/boot-notification';
 import { Heartbeat } from '../provisioning/heartbeat';
 import { StatusNotification } from '../provisioning/status-notification';
+import { NotifyReport } from '../provisioning/reports';
+import { NotifyEvent, SecurityEventNotification } from '../monitoring/events';
+import { Authorize } from '../authorization/authorize-action';
+import { StartTransaction, StopTransaction } from '../transactions/actions-16';
+import { TransactionEvent } from '../transactions/transaction-event';
+import { MeterValues } from '../metering/meter-values-action';
+import { DataTransfer } from '../data-transfer/data-transfer-action';
+import { ClearedChargingLimit, NotifyChargingLimit, NotifyEVChargingNeeds, ReportChargingProfiles } from '../smart-charging/station';
+import { FirmwareStatusNotification } from '../firmware/notification';
+import { DiagnosticsStatusNotification } from '../diagnostics/notification';
 import type { ActionHandlers } from './context';
 
 /**
@@ -13,6 +23,21 @@ export const ROUTES: Record<string, ActionHandlers> = {
   BootNotification,
   Heartbeat,
   StatusNotification,
+  Authorize,
+  StartTransaction,
+  StopTransaction,
+  TransactionEvent,
+  MeterValues,
+  DataTransfer,
+  NotifyReport,
+  NotifyEvent,
+  SecurityEventNotification,
+  ReportChargingProfiles,
+  NotifyChargingLimit,
+  ClearedChargingLimit,
+  NotifyEVChargingNeeds,
+  FirmwareStatusNotification,
+  DiagnosticsStatusNotification,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);

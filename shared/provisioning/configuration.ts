@@ -1,5 +1,5 @@
 import { registerEffect } from '../calls/effects';
-import { putVariables, type DeviceVariable } from '../store/device-model';
+import { mergeVariables, putVariables, type DeviceVariable } from '../store/device-model';
 
 /**
  * Effects of provisioning calls on the CSMS's view of the charge point's settings:
@@ -14,7 +14,7 @@ registerEffect('GetConfiguration', async (_req, res: { configurationKey?: KeyVal
 
 registerEffect('ChangeConfiguration', async (req: { key: string; value: string }, res: { status: string }, ctx) => {
   if (res.status !== 'Accepted' && res.status !== 'RebootRequired') return;
-  await putVariables(ctx.chargePointId, [{ variableKey: req.key, value: req.value, reportedAt: ctx.answeredAt.toISOString(), pendingReboot: res.status === 'RebootRequired' }]);
+  await mergeVariables(ctx.chargePointId, [{ variableKey: req.key, value: req.value, reportedAt: ctx.answeredAt.toISOString(), pendingReboot: res.status === 'RebootRequired' }]);
 });
 
 interface Component201 { name: string; instance?: string; evse?: { id: number; connectorId?: number } }
@@ -34,7 +34,7 @@ registerEffect('GetVariables', async (_req, res: { getVariableResult: GetVariabl
   const vars: DeviceVariable[] = res.getVariableResult
     .filter((r) => r.attributeStatus === 'Accepted')
     .map((r) => ({ variableKey: variableKey(r.component, r.variable, r.attributeType), value: r.attributeValue, component: r.component, variable: r.variable, attributeType: r.attributeType ?? 'Actual', reportedAt: at }));
-  await putVariables(ctx.chargePointId, vars);
+  await mergeVariables(ctx.chargePointId, vars);
 });
 
 interface SetVariableData201 { attributeType?: string; attributeValue: string; component: Component201; variable: Variable201 }
@@ -48,5 +48,5 @@ registerEffect('SetVariables', async (req: { setVariableData: SetVariableData201
     const sent = req.setVariableData.find((d) => variableKey(d.component, d.variable, d.attributeType) === key);
     if (sent) vars.push({ variableKey: key, value: sent.attributeValue, component: r.component, variable: r.variable, attributeType: r.attributeType ?? 'Actual', reportedAt: at, pendingReboot: r.attributeStatus === 'RebootRequired' });
   }
-  await putVariables(ctx.chargePointId, vars);
+  await mergeVariables(ctx.chargePointId, vars);
 });

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
 import { tableName } from './tables';
 
@@ -44,4 +44,22 @@ export async function listVariables(chargePointId: string): Promise<DeviceVariab
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/**
+ * Updates some fields of variables, keeping the rest of each item (e.g. a GetVariables value must
+ * not erase the mutability and characteristics that NotifyReport recorded). One write per variable:
+ * used for the few variables a Get/Set/ChangeConfiguration touches, not for whole reports.
+ */
+export async function mergeVariables(chargePointId: string, vars: DeviceVariable[]): Promise<void> {
+  await Promise.all(vars.map(({ variableKey, ...fields }) => {
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    return db().send(new UpdateCommand({
+      TableName: tableName('deviceModel'),
+      Key: { chargePointId, variableKey },
+      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+      ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+    }));
+  }));
 }

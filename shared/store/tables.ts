@@ -45,7 +45,7 @@ export const TABLES = {
     envVar: 'TRANSACTIONS_TABLE',
     partitionKey: S('chargePointId'),
     sortKey: S('transactionId'),
-    indexes: [{ name: 'byTransactionId', partitionKey: S('transactionId') }],
+    indexes: [{ name: 'byTransactionId', partitionKey: S('transactionId') }, { name: 'activeByChargePoint', partitionKey: S('activeChargePointId'), sortKey: S('transactionId') }, { name: 'activeByGroup', partitionKey: S('activeGroupKey') }], // active*: sparse, only while a transaction runs
     purpose: 'Charging sessions of both generations; a charge point only reaches its own partition',
   },
   meterValues: {
@@ -96,6 +96,7 @@ export const TABLES = {
     envVar: 'JOBS_TABLE',
     partitionKey: S('jobId'),
     sortKey: S('itemKey'),
+    indexes: [{ name: 'byChargePoint', partitionKey: S('chargePointId'), sortKey: S('createdAt') }], // sparse: only per-charge-point job items
     purpose: 'Firmware rollouts, diagnostics and log uploads: the job and one item per charge point with its status history',
   },
   deviceModel: {

@@ -5,10 +5,12 @@ import { log } from '../log';
  * Resumes a Step Functions execution waiting (`.waitForTaskToken`) for a charge point's answer or
  * notification. SFN_ENDPOINT points the real SDK client at the local runner when run locally.
  */
-let sfn: SFNClient | undefined;
+let sfn: { endpoint: string; client: SFNClient } | undefined;
 export function sfnClient(): SFNClient {
-  sfn ??= new SFNClient({ endpoint: process.env.SFN_ENDPOINT || undefined, maxAttempts: 3 });
-  return sfn;
+  // Re-created when the endpoint changes (a test booting a second local runtime in one process).
+  const endpoint = process.env.SFN_ENDPOINT ?? '';
+  if (!sfn || sfn.endpoint !== endpoint) sfn = { endpoint, client: new SFNClient({ endpoint: endpoint || undefined, maxAttempts: 3 }) };
+  return sfn.client;
 }
 export function resetSfnClient(): void {
   sfn = undefined;

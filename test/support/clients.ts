@@ -5,6 +5,14 @@ let counter = 0;
 /** A fresh charge point identity per test, so tests never share state. */
 export const newId = (prefix = 'CP') => `${prefix}-${process.pid}-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
 
+/** Tests read answers field by field and answer calls with plain objects; the strict client schema-checks both. */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type StrictClient = Omit<RPCClient, 'call' | 'handle'> & {
+  call: (method: string, params?: unknown) => Promise<any>;
+  handle: ((method: string, handler: (req: { params: any; method: string }) => any) => void) & ((handler: (req: { params: any; method: string }) => any) => void);
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 /** An independent strict charge point: ocpp-rpc validates both directions against the official schemas. */
 export async function strictClient(baseUrl: string, identity: string, protocol: 'ocpp1.6' | 'ocpp2.0.1', extra: Record<string, unknown> = {}) {
   const client = new RPCClient(<ConstructorParameters<typeof RPCClient>[0]>{
@@ -17,8 +25,7 @@ export async function strictClient(baseUrl: string, identity: string, protocol: 
     ...extra,
   });
   await client.connect();
-  // Tests read answers field by field; the strict client has already schema-checked them.
-  return client as Omit<RPCClient, 'call'> & { call: (method: string, params?: unknown) => Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return client as unknown as StrictClient;
 }
 
 /** A raw socket for what no strict client would send (broken frames, OCPP 2.0 shapes). */

@@ -7,6 +7,8 @@ import {
 } from '../../store/charge-points';
 import { listVariables } from '../../store/device-model';
 import { listMessages } from '../../store/message-log';
+import { listActiveTransactions } from '../../store/transactions';
+import { transactionView } from '../../transactions/view';
 import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
 
 /** What an operator sees of a charge point: never the password hash. */
@@ -24,6 +26,8 @@ export function chargePointView(cp: ChargePoint) {
     bootedAt: cp.bootedAt,
     connectors: cp.statuses ?? {},
     settings: cp.settings ?? {},
+    /** Availability the CSMS asked for and the answers (shared/availability). */
+    availability: (cp as ChargePoint & { availability?: Record<string, unknown> }).availability ?? {},
     createdAt: cp.createdAt,
   };
 }
@@ -46,7 +50,11 @@ export const chargePointRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}',
-    handle: async ({ params }) => ok(chargePointView(await mustGet(params.id))),
+    // The connectors' current transactions come from the sparse active-transactions index: no write per message.
+    handle: async ({ params }) => {
+      const [cp, active] = await Promise.all([mustGet(params.id), listActiveTransactions(params.id)]);
+      return ok({ ...chargePointView(cp), activeTransactions: active.map(transactionView) });
+    },
   },
   {
     method: 'PUT',

@@ -1,0 +1,5 @@
+// OCPP 2.0.1 K13 Reset / Release External Charging Limit (ClearedChargingLimit)
+import { ClearedChargingLimit } from '../../shared/smart-charging/station';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('ClearedChargingLimit', ClearedChargingLimit);

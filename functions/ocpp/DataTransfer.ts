@@ -1,0 +1,5 @@
+// OCPP 1.6 §4.3 Data Transfer · OCPP 2.0.1 P02 Data Transfer
+import { DataTransfer } from '../../shared/data-transfer/data-transfer-action';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('DataTransfer', DataTransfer);

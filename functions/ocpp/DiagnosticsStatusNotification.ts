@@ -1,0 +1,5 @@
+// OCPP 1.6 §4.4 Diagnostics Status Notification
+import { DiagnosticsStatusNotification } from '../../shared/diagnostics/notification';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('DiagnosticsStatusNotification', DiagnosticsStatusNotification);

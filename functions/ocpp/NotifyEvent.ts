@@ -1,0 +1,5 @@
+// OCPP 2.0.1 N07 Alert Event / N08 Periodic Event
+import { NotifyEvent } from '../../shared/monitoring/events';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('NotifyEvent', NotifyEvent);

@@ -1,0 +1,5 @@
+// OCPP 2.0.1 A04 Security Event Notification · OCPP 1.6 security whitepaper SecurityEventNotification
+import { SecurityEventNotification } from '../../shared/monitoring/events';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('SecurityEventNotification', SecurityEventNotification);

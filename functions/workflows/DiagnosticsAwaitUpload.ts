@@ -1,0 +1,4 @@
+// OCPP 1.6 §5.9 Get Diagnostics / 2.0.1 N01 — diagnostics-upload workflow task: waits for Uploaded / UploadFailed.
+import { awaitUpload } from '../../shared/diagnostics/tasks';
+
+export const handler = (event: Parameters<typeof awaitUpload>[0]) => awaitUpload(event);

@@ -1,0 +1,4 @@
+// OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: records the rollout's outcome.
+import { finishRollout } from '../../shared/firmware/tasks';
+
+export const handler = (event: Parameters<typeof finishRollout>[0]) => finishRollout(event);

@@ -1,0 +1,4 @@
+// OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: the rollout's first step.
+import { prepareRollout } from '../../shared/firmware/tasks';
+
+export const handler = (event: Parameters<typeof prepareRollout>[0]) => prepareRollout(event);

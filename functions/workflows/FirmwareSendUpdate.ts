@@ -1,0 +1,4 @@
+// OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: sends UpdateFirmware with a task token.
+import { sendFirmwareUpdate } from '../../shared/firmware/tasks';
+
+export const handler = (event: Parameters<typeof sendFirmwareUpdate>[0]) => sendFirmwareUpdate(event);

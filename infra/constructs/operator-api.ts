@@ -1,0 +1,59 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export interface OperatorApiProps {
+  handler: IFunction;
+  logRetention: RetentionDays;
+  destroyOnRemoval: boolean;
+  throttleRate: number;
+  throttleBurst: number;
+}
+
+const ACCESS_LOG = JSON.stringify({
+  requestId: '$context.requestId',
+  time: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  caller: '$context.identity.userArn',
+  method: '$context.httpMethod',
+  path: '$context.path',
+  status: '$context.status',
+  integrationLatency: '$context.integrationLatency',
+  error: '$context.error.message',
+});
+
+/**
+ * The operator HTTP API (docs/operator-api.md) in the cloud: `ANY /api` and `ANY /api/{proxy+}`
+ * → functions/api.ts with payload format 2.0, every route behind IAM (SigV4) authorization —
+ * callers need `execute-api:Invoke` on it, e.g. through awscurl (docs/deploy.md).
+ */
+export class OperatorApi extends Construct {
+  readonly api: HttpApi;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: OperatorApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'Api', {
+      description: 'CSMS operator API (IAM auth)',
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      createDefaultStage: false,
+    });
+    const logs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN });
+    new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttleRate, burstLimit: props.throttleBurst },
+      accessLogSettings: { destination: new LogGroupLogDestination(logs), format: AccessLogFormat.custom(ACCESS_LOG) },
+    });
+    const integration = new HttpLambdaIntegration('Handler', props.handler, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 });
+    this.api.addRoutes({ path: '/api', methods: [HttpMethod.ANY], integration });
+    this.api.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration });
+    this.url = `${this.api.apiEndpoint}/api`;
+  }
+}

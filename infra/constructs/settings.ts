@@ -1,0 +1,120 @@
+import type { Node } from 'constructs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Everything a deployment may choose, read once from CDK context (`cdk.json` defaults, overridden
+ * with `npx cdk deploy -c key=value`). Values from the command line arrive as strings, values from
+ * cdk.json as JSON: both are accepted. docs/deploy.md lists them.
+ */
+export interface CsmsSettings {
+  /** `routes`: one route + Lambda per charge-point action (default). `dispatcher`: everything on $default. */
+  routing: 'routes' | 'dispatcher';
+  /** Unknown charge points are registered at their first connect (CSMS_AUTO_REGISTER). */
+  autoRegister: boolean;
+  /**
+   * Master secret for the CloudFront → API Gateway origin header. When absent, a Secrets Manager
+   * secret is generated and referenced dynamically, so no secret value is in the template.
+   */
+  originSecret?: string;
+  /**
+   * Pins the generated secret's version in the dynamic reference, so a deploy after
+   * `put-secret-value` changes the template and CloudFormation re-resolves the value.
+   */
+  originSecretVersion?: string;
+  /** Tables and secret are deleted with the stack (dev); they are retained by default. */
+  destroyOnRemoval: boolean;
+  /** X-Ray active tracing on the Lambdas (state machines always trace). */
+  tracing: boolean;
+  logRetention: RetentionDays;
+  logLevel: string;
+  heartbeatInterval: number;
+  callTimeoutMs: number;
+  /** WebSocket stage name, also the CloudFront origin path. */
+  stageName: string;
+  throttleRate: number;
+  throttleBurst: number;
+  /** Custom domain for charge points (needs certificateArn of an ACM certificate in us-east-1). */
+  domainName?: string;
+  certificateArn?: string;
+  /** CloudFront standard access logs into an S3 bucket of the stack. */
+  cloudFrontLogs: boolean;
+  /**
+   * Create the account-wide API Gateway CloudWatch role (needed once per account and region for
+   * WebSocket access logs). Turn off when the account already has one.
+   */
+  apiGatewayAccountRole: boolean;
+  /** E-mail subscribed to the alarm topic. */
+  alarmEmail?: string;
+}
+
+export const DEFAULT_SETTINGS: CsmsSettings = {
+  routing: 'routes',
+  autoRegister: false,
+  destroyOnRemoval: false,
+  tracing: false,
+  logRetention: RetentionDays.ONE_MONTH,
+  logLevel: 'info',
+  heartbeatInterval: 300,
+  callTimeoutMs: 25_000,
+  stageName: 'ocpp',
+  throttleRate: 500,
+  throttleBurst: 1000,
+  cloudFrontLogs: false,
+  apiGatewayAccountRole: true,
+};
+
+const RETENTIONS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
+
+/** Reads the settings from CDK context; throws with a readable message on a wrong value. */
+export function settingsFromContext(node: Node): CsmsSettings {
+  const raw = (key: string): unknown => node.tryGetContext(key);
+  const str = (key: string): string | undefined => {
+    const v = raw(key);
+    return v === undefined || v === null || v === '' ? undefined : String(v);
+  };
+  const bool = (key: string, fallback: boolean): boolean => {
+    const v = raw(key);
+    if (v === undefined || v === null || v === '') return fallback;
+    if (v === true || v === 'true') return true;
+    if (v === false || v === 'false') return false;
+    throw new Error(`Context ${key} must be true or false, got ${JSON.stringify(v)}`);
+  };
+  const int = (key: string, fallback: number): number => {
+    const s = str(key);
+    if (s === undefined) return fallback;
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`Context ${key} must be a non-negative integer, got ${JSON.stringify(s)}`);
+    return n;
+  };
+  const routing = str('routing') ?? DEFAULT_SETTINGS.routing;
+  if (routing !== 'routes' && routing !== 'dispatcher') throw new Error(`Context routing must be "routes" or "dispatcher", got "${routing}"`);
+  const retention = int('logRetentionDays', DEFAULT_SETTINGS.logRetention);
+  if (!RETENTIONS.has(retention)) throw new Error(`Context logRetentionDays must be one of CloudWatch's values (1, 3, 5, 7, 14, 30, 60, 90, ...), got ${retention}`);
+  const domainName = str('domainName');
+  const certificateArn = str('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) throw new Error('Context domainName and certificateArn go together');
+  const settings: CsmsSettings = {
+    routing,
+    autoRegister: bool('autoRegister', DEFAULT_SETTINGS.autoRegister),
+    originSecret: str('originSecret'),
+    originSecretVersion: str('originSecretVersion'),
+    destroyOnRemoval: bool('destroyOnRemoval', DEFAULT_SETTINGS.destroyOnRemoval),
+    tracing: bool('tracing', DEFAULT_SETTINGS.tracing),
+    logRetention: retention as RetentionDays,
+    logLevel: str('logLevel') ?? DEFAULT_SETTINGS.logLevel,
+    heartbeatInterval: int('heartbeatInterval', DEFAULT_SETTINGS.heartbeatInterval),
+    callTimeoutMs: int('callTimeoutMs', DEFAULT_SETTINGS.callTimeoutMs),
+    stageName: str('stageName') ?? DEFAULT_SETTINGS.stageName,
+    throttleRate: int('throttleRate', DEFAULT_SETTINGS.throttleRate),
+    throttleBurst: int('throttleBurst', DEFAULT_SETTINGS.throttleBurst),
+    domainName,
+    certificateArn,
+    cloudFrontLogs: bool('cloudFrontLogs', DEFAULT_SETTINGS.cloudFrontLogs),
+    apiGatewayAccountRole: bool('apiGatewayAccountRole', DEFAULT_SETTINGS.apiGatewayAccountRole),
+    alarmEmail: str('alarmEmail'),
+  };
+  if (settings.heartbeatInterval > 540) throw new Error('Context heartbeatInterval must stay under API Gateway\'s 10 min idle timeout (≤ 540 s)');
+  if (settings.callTimeoutMs > 28_000) throw new Error('Context callTimeoutMs must be ≤ 28000: API Gateway stops waiting for an integration after 29 s');
+  if (!/^[A-Za-z0-9_-]+$/.test(settings.stageName)) throw new Error(`Context stageName may hold letters, digits, - and _ only, got "${settings.stageName}"`);
+  return settings;
+}

@@ -1,0 +1,107 @@
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { type TableId, TABLES } from '../../shared/store/tables';
+import type { CsmsTables } from './tables';
+import type { WorkflowFile } from './workflow-files';
+
+export interface WorkflowsProps {
+  files: WorkflowFile[];
+  /** The Lambda built from functions/workflows/<name>.ts. */
+  taskFunction: (name: string) => IFunction;
+  tables: CsmsTables;
+  logRetention: RetentionDays;
+  destroyOnRemoval: boolean;
+}
+
+/**
+ * One Standard state machine per infra/workflows/*.asl.json (see workflow-files.ts for the
+ * placeholder convention), with ALL-level logging including execution data and X-Ray tracing.
+ *
+ * Machines carry fixed names (`<stack>-<file>`), so their ARNs are known before they exist: the
+ * Lambdas get them as environment variables and IAM resources without a reference to the machine,
+ * which would otherwise form a cycle (machine → task Lambda ARN, task Lambda → machine ARN).
+ */
+export class Workflows extends Construct {
+  readonly machines = new Map<string, StateMachine>();
+
+  /** ARN of the machine of a workflow name, formatted without referencing the resource. */
+  static arnOf(scope: Construct, name: string): string {
+    return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: Workflows.machineName(scope, name), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+
+  static machineName(scope: Construct, name: string): string {
+    const full = `${Stack.of(scope).stackName}-${name}`;
+    if (full.length > 80) throw new Error(`State machine name ${full} exceeds 80 characters: shorten the stack name or ${name}.asl.json`);
+    return full;
+  }
+
+  /** `{ FIRMWARE_UPDATE_STATE_MACHINE_ARN: arn, ... }` for every workflow file. */
+  static environment(scope: Construct, files: WorkflowFile[]): Record<string, string> {
+    return Object.fromEntries(files.map((f) => [f.envVar, Workflows.arnOf(scope, f.name)]));
+  }
+
+  constructor(scope: Construct, id: string, private readonly props: WorkflowsProps) {
+    super(scope, id);
+    const tableIdByName = new Map(Object.entries(TABLES).map(([tid, def]) => [def.name, tid as TableId]));
+    for (const file of props.files) {
+      const logGroup = new LogGroup(this, `${file.name}Logs`, {
+        retention: props.logRetention,
+        removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      });
+      const substitutions: Record<string, string> = {};
+      const taskFunctions = file.functions.map((name) => {
+        const fn = props.taskFunction(name);
+        substitutions[`Fn_${name}`] = fn.functionArn;
+        return fn;
+      });
+      for (const tableName of file.tables) substitutions[`Table_${tableName}`] = props.tables.tables[tableIdByName.get(tableName)!].tableName;
+
+      const machine = new StateMachine(this, file.name, {
+        stateMachineName: Workflows.machineName(this, file.name),
+        stateMachineType: StateMachineType.STANDARD,
+        definitionBody: DefinitionBody.fromString(file.definition),
+        definitionSubstitutions: substitutions,
+        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+        tracingEnabled: true,
+        // Machines hold no data: always deleted with the stack, so a redeploy can reuse the name.
+      });
+      for (const fn of taskFunctions) fn.grantInvoke(machine);
+      if (file.tables.length) props.tables.grant(machine, new Map(file.tables.map((t) => [tableIdByName.get(t)!, 'readWrite' as const])));
+      if (file.distributedMap) {
+        // A Distributed Map runs its iterations as child executions of this same machine.
+        const arn = Workflows.arnOf(this, file.name);
+        machine.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
+        machine.addToRolePolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [this.executionsArn(file.name, true)] }));
+      }
+      this.machines.set(file.envVar, machine);
+    }
+  }
+
+  /** SendTaskSuccess/Failure/Heartbeat: any of our machines may be waiting on a token this code completes. */
+  grantResume(grantee: IGrantable): void {
+    const arns = this.props.files.map((f) => Workflows.arnOf(this, f.name));
+    if (arns.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: arns }));
+  }
+
+  grantStart(grantee: IGrantable, envVars: Set<string> | 'all'): void {
+    const arns = this.select(envVars).map((f) => Workflows.arnOf(this, f.name));
+    if (arns.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: arns }));
+  }
+
+  grantDescribe(grantee: IGrantable, envVars: Set<string> | 'all'): void {
+    const arns = this.select(envVars).map((f) => this.executionsArn(f.name, false));
+    if (arns.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:DescribeExecution', 'states:StopExecution'], resources: arns }));
+  }
+
+  private select(envVars: Set<string> | 'all'): WorkflowFile[] {
+    return this.props.files.filter((f) => envVars === 'all' || envVars.has(f.envVar));
+  }
+
+  private executionsArn(name: string, children: boolean): string {
+    return Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: children ? `${Workflows.machineName(this, name)}/*` : `${Workflows.machineName(this, name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  }
+}

@@ -1,0 +1,233 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Annotations, Aspects, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ROUTES } from '../shared/ocpp/routes';
+import { analyzeCodeAccess } from './constructs/code-access';
+import { CsmsFunction, REPO_ROOT } from './constructs/csms-function';
+import { Edge, OriginSecret } from './constructs/edge';
+import { JustifiedWildcards } from './constructs/nag';
+import { Observability } from './constructs/observability';
+import { OperatorApi } from './constructs/operator-api';
+import { type CsmsSettings, DEFAULT_SETTINGS } from './constructs/settings';
+import { CsmsTables } from './constructs/tables';
+import { WebSocketGateway } from './constructs/websocket-gateway';
+import { listWorkflowFiles, WORKFLOW_FUNCTIONS_DIR, workflowFunctionEntry } from './constructs/workflow-files';
+import { Workflows } from './constructs/workflows';
+
+export interface CsmsStackProps extends StackProps {
+  settings?: Partial<CsmsSettings>;
+}
+
+/** The role a function plays; decides its trigger, limits and description. */
+type Kind = 'authorizer' | 'connect' | 'disconnect' | 'router' | 'commands' | 'api' | 'action' | 'workflow' | 'other';
+
+interface FunctionSpec {
+  id: string;
+  kind: Kind;
+  entry: string;
+  description: string;
+}
+
+/** The entry files every deployment has; each exports `handler`. */
+const CORE: FunctionSpec[] = [
+  { id: 'Authorizer', kind: 'authorizer', entry: 'functions/authorizer.ts', description: 'OCPP $connect authorizer: origin secret, identity, registration, Basic auth' },
+  { id: 'Connect', kind: 'connect', entry: 'functions/connect.ts', description: 'OCPP $connect: subprotocol and connection record' },
+  { id: 'Disconnect', kind: 'disconnect', entry: 'functions/disconnect.ts', description: 'OCPP $disconnect: clears the connection record' },
+  { id: 'Router', kind: 'router', entry: 'functions/router.ts', description: 'OCPP $default: answers to CSMS calls, unrouted actions, broken frames' },
+  { id: 'Commands', kind: 'commands', entry: 'functions/commands.ts', description: 'Operator command from the console: { chargePointId, action, payload }' },
+  { id: 'Api', kind: 'api', entry: 'functions/api.ts', description: 'Operator HTTP API (IAM auth)' },
+];
+
+/** Memory and timeout per role. WebSocket integrations stop waiting after 29 s, HTTP API ones after 30 s. */
+const LIMITS: Record<Kind, { memorySize?: number; timeout: Duration }> = {
+  // scrypt/PBKDF2 password checks are CPU-bound; Lambda CPU grows with memory.
+  authorizer: { memorySize: 512, timeout: Duration.seconds(10) },
+  connect: { timeout: Duration.seconds(15) },
+  disconnect: { timeout: Duration.seconds(15) },
+  router: { timeout: Duration.seconds(28) },
+  action: { timeout: Duration.seconds(28) },
+  // Both wait for a charge point's answer for up to CSMS_CALL_TIMEOUT_MS (≤ 28 s).
+  commands: { timeout: Duration.seconds(30) },
+  api: { timeout: Duration.seconds(30) },
+  workflow: { timeout: Duration.seconds(60) },
+  other: { timeout: Duration.seconds(30) },
+};
+
+const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/;
+const hasHandler = (entry: string) => HANDLER_EXPORT.test(readFileSync(join(REPO_ROOT, entry), 'utf8'));
+const pascal = (name: string) => name.replace(/(^|[-_.])([a-z0-9])/gi, (_, __, c: string) => c.toUpperCase());
+
+/** Every other `functions/*.ts` (e.g. composite-schedule.ts) and every `functions/workflows/*.ts` entry. */
+function discoveredFunctions(): FunctionSpec[] {
+  const specs: FunctionSpec[] = [];
+  const known = new Set(CORE.map((c) => c.entry));
+  for (const file of readdirSync(join(REPO_ROOT, 'functions')).filter((f) => f.endsWith('.ts')).sort()) {
+    const entry = `functions/${file}`;
+    if (known.has(entry) || !hasHandler(entry)) continue;
+    specs.push({ id: pascal(basename(file, '.ts')), kind: 'other', entry, description: `${basename(file, '.ts')} (invoke from the console or other services)` });
+  }
+  const wfDir = join(REPO_ROOT, WORKFLOW_FUNCTIONS_DIR);
+  if (existsSync(wfDir)) {
+    for (const file of readdirSync(wfDir).filter((f) => f.endsWith('.ts')).sort()) {
+      const name = basename(file, '.ts');
+      const entry = workflowFunctionEntry(name);
+      if (!hasHandler(entry)) continue;
+      specs.push({ id: `Workflow${pascal(name)}`, kind: 'workflow', entry, description: `Workflow task ${name}` });
+    }
+  }
+  return specs;
+}
+
+/**
+ * The whole CSMS: tables, the charge points' WebSocket API behind CloudFront, one Lambda per
+ * charge-point action (or one dispatcher), the operator HTTP API, the workflows, a dashboard.
+ * Environment-agnostic: `cdk synth` needs no credentials and no account lookups.
+ */
+export class CsmsStack extends Stack {
+  readonly settings: CsmsSettings;
+  readonly functions = new Map<string, CsmsFunction>();
+
+  constructor(scope: Construct, id: string, props: CsmsStackProps = {}) {
+    super(scope, id, { description: 'Serverless OCPP 1.6 / 2.0 / 2.0.1 CSMS', ...props });
+    const settings: CsmsSettings = { ...DEFAULT_SETTINGS, ...props.settings };
+    this.settings = settings;
+    const destroy = settings.destroyOnRemoval;
+
+    const tables = new CsmsTables(this, 'Tables', { destroyOnRemoval: destroy });
+    const gateway = new WebSocketGateway(this, 'Gateway', {
+      stageName: settings.stageName,
+      throttleRate: settings.throttleRate,
+      throttleBurst: settings.throttleBurst,
+      logRetention: settings.logRetention,
+      destroyOnRemoval: destroy,
+      accountRole: settings.apiGatewayAccountRole,
+    });
+    const originSecret = new OriginSecret(this, 'OriginSecret', { masterSecret: settings.originSecret, version: settings.originSecretVersion, destroyOnRemoval: destroy });
+    // A workflow whose task functions do not exist yet cannot be deployed: it is left out, loudly.
+    const workflowFiles = listWorkflowFiles(REPO_ROOT).filter((wf) => {
+      const missing = wf.functions.filter((name) => !existsSync(join(REPO_ROOT, workflowFunctionEntry(name))) || !hasHandler(workflowFunctionEntry(name)));
+      if (missing.length) Annotations.of(this).addWarningV2('csms:workflow-skipped', `${wf.path} is not deployed: ${missing.map(workflowFunctionEntry).join(', ')} missing or without a handler export`);
+      return missing.length === 0;
+    });
+
+    // --- functions -------------------------------------------------------------------------
+    const actions = Object.keys(ROUTES).sort();
+    const actionSpecs: FunctionSpec[] = [];
+    if (settings.routing === 'routes') {
+      for (const action of actions) {
+        const entry = `functions/ocpp/${action}.ts`;
+        if (existsSync(join(REPO_ROOT, entry))) actionSpecs.push({ id: `Ocpp${action}`, kind: 'action', entry, description: `OCPP ${action} (two-way route)` });
+        // Still served (by the router, from the same ROUTES table), just without a route of its own.
+        else Annotations.of(this).addWarningV2('csms:missing-action-entry', `ROUTES has ${action} but ${entry} does not exist: ${action} is answered by $default`);
+      }
+    }
+    const specs = [...CORE, ...actionSpecs, ...discoveredFunctions()];
+
+    const environment: Record<string, string> = {
+      ...tables.environment(),
+      ...Workflows.environment(this, workflowFiles),
+      CONNECTIONS_ENDPOINT: gateway.connectionsEndpoint,
+      CSMS_AUTO_REGISTER: String(settings.autoRegister),
+      CSMS_HEARTBEAT_INTERVAL: String(settings.heartbeatInterval),
+      CSMS_CALL_TIMEOUT_MS: String(settings.callTimeoutMs),
+      LOG_LEVEL: settings.logLevel,
+    };
+    for (const spec of specs) {
+      const fn = new CsmsFunction(this, spec.id, {
+        entry: spec.entry,
+        description: spec.description,
+        // Only the authorizer checks the origin header; nothing else gets the secret.
+        environment: spec.kind === 'authorizer' ? { ...environment, CSMS_ORIGIN_SECRET: originSecret.value } : environment,
+        logRetention: settings.logRetention,
+        destroyOnRemoval: destroy,
+        tracing: settings.tracing,
+        ...LIMITS[spec.kind],
+      });
+      this.functions.set(spec.id, fn);
+    }
+
+    // --- least-privilege grants, derived from what each bundle's code does (code-access.ts) -
+    const workflows = new Workflows(this, 'Workflows', {
+      files: workflowFiles,
+      taskFunction: (name) => {
+        const fn = this.functions.get(`Workflow${pascal(name)}`);
+        if (!fn) throw new Error(`A workflow uses \${Fn_${name}} but ${workflowFunctionEntry(name)} does not exist or exports no handler`);
+        return fn;
+      },
+      tables,
+      logRetention: settings.logRetention,
+      destroyOnRemoval: destroy,
+    });
+    const access = analyzeCodeAccess(REPO_ROOT, specs.map((s) => s.entry));
+    for (const spec of specs) {
+      const fn = this.functions.get(spec.id)!;
+      const code = access.get(spec.entry)!;
+      const tableAccess = new Map(code.tables);
+      // The authorizer only writes when it registers an unknown charge point (CSMS_AUTO_REGISTER).
+      if (spec.kind === 'authorizer' && tableAccess.has('chargePoints') && !settings.autoRegister) tableAccess.set('chargePoints', 'read');
+      tables.grant(fn, tableAccess);
+      if (code.manageConnections) gateway.grantManageConnections(fn);
+      if (code.resumesWorkflows) workflows.grantResume(fn);
+      workflows.grantStart(fn, code.startsWorkflows);
+      workflows.grantDescribe(fn, code.describesExecutions);
+      for (const warning of code.warnings) Annotations.of(fn).addWarningV2('csms:code-access', warning);
+      fn.node.addMetadata('csms:access', {
+        tables: Object.fromEntries(tableAccess),
+        manageConnections: code.manageConnections,
+        resumesWorkflows: code.resumesWorkflows,
+        startsWorkflows: code.startsWorkflows === 'all' ? 'all' : [...code.startsWorkflows],
+      });
+    }
+
+    // --- entry points -----------------------------------------------------------------------
+    const fn = (id: string) => this.functions.get(id)!;
+    gateway.addRoutes({
+      authorizer: fn('Authorizer'),
+      connect: fn('Connect'),
+      disconnect: fn('Disconnect'),
+      router: fn('Router'),
+      actions: Object.fromEntries(actionSpecs.map((s) => [s.id.slice('Ocpp'.length), fn(s.id)])),
+    });
+    const edge = new Edge(this, 'Edge', {
+      apiDomainName: gateway.domainName,
+      stageName: settings.stageName,
+      originSecret: originSecret.value,
+      domainName: settings.domainName,
+      certificateArn: settings.certificateArn,
+      accessLogs: settings.cloudFrontLogs,
+      destroyOnRemoval: destroy,
+    });
+    const operatorApi = new OperatorApi(this, 'OperatorApi', {
+      handler: fn('Api'),
+      logRetention: settings.logRetention,
+      destroyOnRemoval: destroy,
+      throttleRate: settings.throttleRate,
+      throttleBurst: settings.throttleBurst,
+    });
+    new Observability(this, 'Observability', {
+      webSocketApiId: gateway.api.apiId,
+      stageName: settings.stageName,
+      functions: Object.fromEntries(this.functions),
+      tables: Object.fromEntries(Object.values(tables.tables).map((t) => [t.node.id, t])),
+      alarmEmail: settings.alarmEmail,
+    });
+
+    // Justify the unavoidable IAM wildcards once every grant exists (see nag.ts).
+    Aspects.of(this).add(new JustifiedWildcards());
+
+    // --- outputs ----------------------------------------------------------------------------
+    new CfnOutput(this, 'ChargePointUrl', { value: `${edge.chargePointUrl}/{chargePointId}`, description: 'Charge points connect here (subprotocol ocpp1.6, ocpp2.0 or ocpp2.0.1)' });
+    new CfnOutput(this, 'OperatorApiUrl', { value: operatorApi.url, description: 'Operator HTTP API (SigV4 / IAM auth)' });
+    new CfnOutput(this, 'RoutingMode', { value: settings.routing });
+    new CfnOutput(this, 'CommandsFunctionName', { value: fn('Commands').functionName, description: 'Console test event: { "chargePointId", "action", "payload" }' });
+    if (this.functions.has('CompositeSchedule')) new CfnOutput(this, 'CompositeScheduleFunctionName', { value: fn('CompositeSchedule').functionName });
+    new CfnOutput(this, 'WebSocketApiId', { value: gateway.api.apiId });
+    new CfnOutput(this, 'DistributionId', { value: edge.distribution.distributionId });
+    if (originSecret.secret) new CfnOutput(this, 'OriginSecretArn', { value: originSecret.secret.secretArn, description: 'Rotate with put-secret-value, then deploy' });
+    for (const [envVar, machine] of workflows.machines) {
+      const id = envVar.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()); // FirmwareUpdateStateMachineArn
+      new CfnOutput(this, id, { value: machine.stateMachineArn, description: `Env ${envVar}` });
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { parseTokenName, tokenKey, tokenName, type TokenRef } from '../../authorization/tokens';
+import { deleteIdTag, getIdTag, ID_TAG_STATUSES, listIdTags, putIdTag, type IdTagRecord, type IdTagStatus } from '../../store/id-tags';
+import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+
+/**
+ * Operator management of authorization identifiers (DESIGN §5). `{idTag}` is a 1.6 idTag / 2.0.1
+ * ISO14443 value, or `Type:value` for the other 2.0.1 kinds (shared/authorization/tokens.ts).
+ */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function tokenFromPath(name: string): TokenRef {
+  const t = parseTokenName(name);
+  if (t.value.length < 1 || t.value.length > 36) throw badRequest('idTag must be 1 to 36 characters (1.6 stations use at most 20), optionally prefixed by an IdTokenEnumType and ":"');
+  if (t.type === 'NoAuthorization') throw badRequest('NoAuthorization tokens are always accepted and cannot be stored');
+  if (!/^[\x20-\x7e]+$/.test(t.value)) throw badRequest('idTag must be printable ASCII');
+  return t;
+}
+
+export function idTagView(r: IdTagRecord, now = Date.now()) {
+  const t = { value: r.idToken, type: r.type } as TokenRef;
+  const expired = r.status === 'Accepted' && r.expiryDate !== undefined && Date.parse(r.expiryDate) <= now;
+  return {
+    idTag: tokenName(t),
+    idToken: r.idToken,
+    type: r.type,
+    status: r.status,
+    /** The status Authorize answers now (expiry applied at read time). */
+    effectiveStatus: expired ? 'Expired' : r.status,
+    expiryDate: r.expiryDate,
+    parentIdTag: r.parentIdTag,
+    allowConcurrentTx: r.allowConcurrentTx,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function parseBody(body: unknown) {
+  const b = requireObject(body);
+  const unknown = Object.keys(b).filter((k) => !['status', 'expiryDate', 'parentIdTag', 'allowConcurrentTx'].includes(k));
+  if (unknown.length) throw badRequest(`Unknown field(s): ${unknown.join(', ')}`);
+  if (!ID_TAG_STATUSES.includes(b.status as IdTagStatus)) throw badRequest(`status is required and must be one of ${ID_TAG_STATUSES.join(', ')}`);
+  if (b.expiryDate !== undefined && b.expiryDate !== null && !(typeof b.expiryDate === 'string' && ISO_DATE_TIME.test(b.expiryDate) && !Number.isNaN(Date.parse(b.expiryDate)))) {
+    throw badRequest('expiryDate must be an ISO 8601 date-time with time zone, e.g. 2030-01-01T00:00:00Z');
+  }
+  if (b.parentIdTag !== undefined && b.parentIdTag !== null) {
+    if (typeof b.parentIdTag !== 'string') throw badRequest('parentIdTag must be a string');
+    const p = parseTokenName(b.parentIdTag);
+    if (p.value.length < 1 || p.value.length > 36 || !/^[\x20-\x7e]+$/.test(p.value)) throw badRequest('parentIdTag must be 1 to 36 printable ASCII characters (1.6 stations use at most 20)');
+  }
+  if (b.allowConcurrentTx !== undefined && b.allowConcurrentTx !== null && typeof b.allowConcurrentTx !== 'boolean') throw badRequest('allowConcurrentTx must be true or false');
+  return {
+    status: b.status as IdTagStatus,
+    expiryDate: typeof b.expiryDate === 'string' ? new Date(b.expiryDate).toISOString() : undefined,
+    parentIdTag: typeof b.parentIdTag === 'string' ? b.parentIdTag : undefined,
+    allowConcurrentTx: typeof b.allowConcurrentTx === 'boolean' ? b.allowConcurrentTx : undefined,
+  };
+}
+
+export const idTagRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/id-tags',
+    handle: async ({ query }) => {
+      const page = await listIdTags(limitParam(query, 100), decodeToken(query.nextToken));
+      return ok({ items: page.items.map((r) => idTagView(r)), nextToken: encodeToken(page.lastKey) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/id-tags/{idTag}',
+    handle: async ({ params }) => {
+      const t = tokenFromPath(params.idTag);
+      const r = await getIdTag(tokenKey(t));
+      if (!r) throw notFound(`Id tag ${params.idTag} is not known`);
+      return ok(idTagView(r));
+    },
+  },
+  {
+    method: 'PUT',
+    path: '/api/id-tags/{idTag}',
+    handle: async ({ params, body }) => {
+      const t = tokenFromPath(params.idTag);
+      const fields = parseBody(body);
+      const { item, created } = await putIdTag({ idTag: tokenKey(t), idToken: t.value, type: t.type, ...fields });
+      return ok(idTagView(item), created ? 201 : 200);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/id-tags/{idTag}',
+    handle: async ({ params }) => {
+      const t = tokenFromPath(params.idTag);
+      if (!(await deleteIdTag(tokenKey(t)))) throw notFound(`Id tag ${params.idTag} is not known`);
+      return { status: 204 };
+    },
+  },
+];

@@ -1,0 +1,66 @@
+import { cancel, parseReserveInput, reservationView, reserve } from '../../reservations/service';
+import { getReservation, listReservations, RESERVATION_STATUSES, type ReservationStatus } from '../../reservations/store';
+import { InvalidRequestError } from '../../workflows/validation';
+import { ApiError, badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+
+/** Reservations (1.6 §5.13 Reserve Now, §5.1 Cancel Reservation): docs/operator-api.md, docs/workflows.md. */
+function reservationIdParam(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw badRequest('reservationId must be an integer');
+  return n;
+}
+
+export const reservationRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/api/reservations',
+    handle: async ({ query }) => {
+      if (query.status !== undefined && !RESERVATION_STATUSES.includes(query.status as ReservationStatus)) throw badRequest(`status must be one of ${RESERVATION_STATUSES.join(', ')}`);
+      const page = await listReservations(query.chargePointId || undefined, limitParam(query, 100), decodeToken(query.nextToken));
+      const now = new Date();
+      const items = page.items.map((r) => reservationView(r, now)).filter((r) => !query.status || r.status === query.status);
+      return ok({ items, nextToken: encodeToken(page.lastKey) });
+    },
+  },
+  {
+    method: 'POST',
+    path: '/api/reservations',
+    handle: async ({ body, query }) => {
+      let input;
+      try {
+        input = parseReserveInput(requireObject(body));
+      } catch (e) {
+        if (e instanceof InvalidRequestError) throw badRequest(e.message);
+        throw e;
+      }
+      const timeoutMs = query.timeoutMs === undefined ? undefined : Number(query.timeoutMs);
+      const outcome = await reserve(input, timeoutMs);
+      if ('created' in outcome) return ok(outcome.created, 201);
+      if ('rejected' in outcome) throw new ApiError(409, 'ReservationRejected', `The charge point answered ReserveNow with ${outcome.rejected}`);
+      return { status: outcome.refused.status, body: outcome.refused.body };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/charge-points/{id}/reservations/{reservationId}',
+    handle: async ({ params }) => {
+      const r = await getReservation(params.id, reservationIdParam(params.reservationId));
+      if (!r) throw notFound(`No reservation ${params.reservationId} on ${params.id}`);
+      return ok(reservationView(r));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/charge-points/{id}/reservations/{reservationId}',
+    handle: async ({ params }) => {
+      const reservationId = reservationIdParam(params.reservationId);
+      const before = await getReservation(params.id, reservationId);
+      if (!before) throw notFound(`No reservation ${reservationId} on ${params.id}`);
+      const { result, reservation } = await cancel(params.id, reservationId);
+      if (result.status !== 200) return { status: result.status, body: result.body };
+      const status = (result.body.response as { status: string }).status;
+      if (status !== 'Accepted') throw new ApiError(409, 'CancelRejected', `The charge point answered CancelReservation with ${status}: it holds no reservation ${reservationId}`);
+      return ok(reservationView(reservation!));
+    },
+  },
+];

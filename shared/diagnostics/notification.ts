@@ -1,0 +1,37 @@
+import type { ActionHandlers, CallContext } from '../ocpp/context';
+import { getActiveJob, recordTargetStatus } from '../workflows/jobs';
+import { settleUploadTask } from './tasks';
+
+/**
+ * A charge point's upload status, whichever generation reported it: recorded with its time in the
+ * diagnostics job it is busy with; Uploaded / UploadFailed (2.0.1: UploadFailure, BadMessage, …)
+ * resume the waiting workflow task. No job (e.g. Idle after TriggerMessage): message log only.
+ * 2.0.1 LogStatusNotification reaches this with its requestId (N01: wire LogStatusNotification to it).
+ */
+export async function recordDiagnosticsStatus(chargePointId: string, status: string, at: Date, requestId?: number): Promise<void> {
+  const active = await getActiveJob(chargePointId, 'diagnostics');
+  if (!active) return;
+  if (requestId !== undefined && active.requestId !== undefined && requestId !== active.requestId) return;
+  if (!(await recordTargetStatus(active.activeJobId, chargePointId, { status, at: at.toISOString() }))) return;
+  // Token attached after our read? Read again (see recordFirmwareStatus).
+  let token = active.taskToken;
+  if (!token) {
+    const again = await getActiveJob(chargePointId, 'diagnostics');
+    if (again?.activeJobId === active.activeJobId) token = again.taskToken;
+  }
+  if (token) await settleUploadTask(token, status);
+}
+
+/** OCPP 1.6 §4.4 Diagnostics Status Notification: "the Central System SHALL respond with a DiagnosticsStatusNotification.conf". */
+export const diagnosticsStatusNotification16 = async (p: { status: string }, ctx: CallContext) => {
+  await recordDiagnosticsStatus(ctx.chargePointId, p.status, ctx.receivedAt);
+  return {};
+};
+
+export const DiagnosticsStatusNotification: ActionHandlers = { '1.6': diagnosticsStatusNotification16 };
+
+/** OCPP 2.0.1 N01 LogStatusNotification, for the 2.0.1 route table (same service). */
+export const logStatusNotification201 = async (p: { status: string; requestId?: number }, ctx: CallContext) => {
+  await recordDiagnosticsStatus(ctx.chargePointId, p.status, ctx.receivedAt, p.requestId);
+  return {};
+};

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+/**
+ * Where charge points upload diagnostics / log files (1.6 §5.9 GetDiagnostics `location`, 2.0.1
+ * N01 GetLog `remoteLocation`) and where operators fetch them, behind one small interface:
+ * - S3 in the cloud (DIAGNOSTICS_BUCKET): the charge point gets a presigned PUT URL for one object,
+ *   the operator a presigned GET URL. Works for charge points that HTTP PUT the file to the URL
+ *   exactly as given (appending the file name breaks the signature). Presigned URLs cannot outlive
+ *   the credentials that sign them (a Lambda role's session: hours), hence UPLOAD_URL_TTL_S.
+ * - a folder served by the local runtime (UPLOADS_DIR + UPLOADS_BASE_URL, infra/local/uploads.ts),
+ *   which also accepts multipart POST and a file name appended to the URL.
+ * Neither serves FTP: for FTP-only charge points the operator gives an FTP location of their own.
+ */
+export interface StoredFile {
+  key: string;
+  fileName: string;
+  size: number;
+  uploadedAt: string;
+}
+
+export interface UploadStorage {
+  readonly kind: 's3' | 'local';
+  /** The URL the charge point uploads to. */
+  createUploadTarget(chargePointId: string, jobId: string): Promise<string>;
+  /** The uploaded file, once it has arrived. */
+  findUpload(chargePointId: string, jobId: string): Promise<StoredFile | undefined>;
+  /** A URL the operator downloads the file from (`fileName` names the download). */
+  downloadUrl(file: StoredFile, fileName?: string): Promise<{ url: string; expiresAt?: string }>;
+}
+
+const UPLOAD_URL_TTL_S = () => Number(process.env.DIAGNOSTICS_UPLOAD_URL_TTL_S ?? 6 * 3600);
+const DOWNLOAD_URL_TTL_S = 15 * 60;
+
+let sharedS3: S3Client | undefined;
+const s3Client = () => (sharedS3 ??= new S3Client({ endpoint: process.env.S3_ENDPOINT || undefined, forcePathStyle: !!process.env.S3_ENDPOINT }));
+
+export class S3UploadStorage implements UploadStorage {
+  readonly kind = 's3' as const;
+  private readonly s3: S3Client;
+  constructor(private readonly bucket: string, client?: S3Client) {
+    this.s3 = client ?? s3Client();
+  }
+  private key(chargePointId: string, jobId: string) {
+    return `diagnostics/${encodeURIComponent(chargePointId)}/${jobId}`;
+  }
+  async createUploadTarget(chargePointId: string, jobId: string): Promise<string> {
+    return getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: this.key(chargePointId, jobId) }), { expiresIn: Math.min(UPLOAD_URL_TTL_S(), 7 * 86_400) });
+  }
+  async findUpload(chargePointId: string, jobId: string): Promise<StoredFile | undefined> {
+    const key = this.key(chargePointId, jobId);
+    try {
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return { key, fileName: jobId, size: head.ContentLength ?? 0, uploadedAt: (head.LastModified ?? new Date()).toISOString() };
+    } catch (e) {
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404 || (e as Error).name === 'NotFound') return undefined;
+      throw e;
+    }
+  }
+  async downloadUrl(file: StoredFile, fileName = file.fileName): Promise<{ url: string; expiresAt: string }> {
+    const url = await getSignedUrl(this.s3, new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: file.key,
+      ResponseContentDisposition: `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    }), { expiresIn: DOWNLOAD_URL_TTL_S });
+    return { url, expiresAt: new Date(Date.now() + DOWNLOAD_URL_TTL_S * 1000).toISOString() };
+  }
+}
+
+export class LocalUploadStorage implements UploadStorage {
+  readonly kind = 'local' as const;
+  constructor(private readonly dir: string, private readonly baseUrl: string) {}
+  async createUploadTarget(_chargePointId: string, jobId: string): Promise<string> {
+    await mkdir(join(this.dir, jobId), { recursive: true }); // the upload endpoint accepts only issued jobs
+    return `${this.baseUrl}/${jobId}/`;
+  }
+  async findUpload(_chargePointId: string, jobId: string): Promise<StoredFile | undefined> {
+    const folder = join(this.dir, jobId);
+    if (!existsSync(folder)) return undefined;
+    const name = (await readdir(folder)).find((f) => !f.startsWith('.'));
+    if (!name) return undefined;
+    const info = await stat(join(folder, name));
+    return { key: `${jobId}/${name}`, fileName: name, size: info.size, uploadedAt: info.mtime.toISOString() };
+  }
+  async downloadUrl(file: StoredFile): Promise<{ url: string }> {
+    const [jobId, name] = file.key.split('/');
+    return { url: `${this.baseUrl}/${jobId}/${encodeURIComponent(name)}` };
+  }
+}
+
+/** The storage this deployment has, or undefined (then the operator must give a location). */
+export function uploadStorage(): UploadStorage | undefined {
+  if (process.env.UPLOADS_DIR && process.env.UPLOADS_BASE_URL) return new LocalUploadStorage(process.env.UPLOADS_DIR, process.env.UPLOADS_BASE_URL);
+  if (process.env.DIAGNOSTICS_BUCKET) return new S3UploadStorage(process.env.DIAGNOSTICS_BUCKET);
+  return undefined;
+}

@@ -1,0 +1,189 @@
+import { runCommand, type CommandResult } from '../calls/command';
+import { GuardRejection } from '../calls/guards';
+import type { EffectContext } from '../calls/effects';
+import { log } from '../log';
+import { groupKeyOf, parseTokenName, tokenKey } from '../authorization/tokens';
+import { addToCounter } from '../store/counters';
+import { getChargePoint, liveConnectionId } from '../store/charge-points';
+import { listVariables } from '../store/device-model';
+import type { TransactionRecord } from '../store/transactions';
+import { startWorkflow } from '../workflows/start';
+import { InvalidRequestError, isDateTime } from '../workflows/validation';
+import { getReservation, putReservation, setReservationAttributes, transitionReservation, type Reservation, type ReservationStatus } from './store';
+
+/**
+ * Reservations (OCPP 1.6 §5.13 Reserve Now, §5.1 Cancel Reservation, §3.11; 2.0.1 H01/H02/H03
+ * through the same functions): the reservation exists in the CSMS once the charge point accepted
+ * it; a reservation-expiry workflow marks it Expired at its expiryDate unless it was used or
+ * cancelled first; a StartTransaction carrying its id (with its idTag or parentIdTag) uses it.
+ */
+export interface ReserveInput {
+  chargePointId: string;
+  connectorId: number;
+  idTag: string;
+  parentIdTag?: string;
+  expiryDate: string;
+}
+
+/** What an operator sees; an Active reservation past its expiry reads Expired even before the workflow marked it. */
+export function reservationView(r: Reservation, now = new Date()) {
+  const status: ReservationStatus = r.status === 'Active' && Date.parse(r.expiryDate) <= now.getTime() ? 'Expired' : r.status;
+  return {
+    reservationId: r.reservationId,
+    chargePointId: r.chargePointId,
+    connectorId: r.connectorId,
+    idTag: r.idTag,
+    parentIdTag: r.parentIdTag,
+    expiryDate: r.expiryDate,
+    status,
+    createdAt: r.createdAt,
+    usedAt: r.usedAt,
+    transactionId: r.transactionId,
+    cancelledAt: r.cancelledAt,
+    expiredAt: r.expiredAt,
+  };
+}
+
+export function parseReserveInput(body: Record<string, unknown>, now = new Date()): ReserveInput {
+  const unknown = Object.keys(body).filter((k) => !['chargePointId', 'connectorId', 'idTag', 'parentIdTag', 'expiryDate'].includes(k));
+  if (unknown.length) throw new InvalidRequestError(`Unknown field(s): ${unknown.join(', ')}`);
+  if (typeof body.chargePointId !== 'string' || !body.chargePointId) throw new InvalidRequestError('chargePointId is required');
+  if (typeof body.connectorId !== 'number' || !Number.isInteger(body.connectorId) || body.connectorId < 0) throw new InvalidRequestError('connectorId must be an integer ≥ 0 (0 = any connector)');
+  if (typeof body.idTag !== 'string' || !body.idTag || body.idTag.length > 20) throw new InvalidRequestError('idTag must be a string of 1 to 20 characters');
+  if (body.parentIdTag !== undefined && (typeof body.parentIdTag !== 'string' || !body.parentIdTag || body.parentIdTag.length > 20)) throw new InvalidRequestError('parentIdTag must be a string of 1 to 20 characters');
+  if (!isDateTime(body.expiryDate)) throw new InvalidRequestError('expiryDate must be an ISO 8601 date-time with a time zone');
+  if (Date.parse(body.expiryDate) <= now.getTime()) throw new InvalidRequestError('expiryDate must be in the future');
+  return { chargePointId: body.chargePointId, connectorId: body.connectorId, idTag: body.idTag, parentIdTag: body.parentIdTag as string | undefined, expiryDate: body.expiryDate };
+}
+
+/** OCPP 1.6 §6.39 ReserveNow.req · 2.0.1 H01 ReserveNowRequest (id, evseId, idToken, groupIdToken). */
+export function reserveNowPayload(version: '1.6' | '2.0.1', r: ReserveInput, reservationId: number) {
+  if (version === '1.6') return JSON.parse(JSON.stringify({ connectorId: r.connectorId, expiryDate: r.expiryDate, idTag: r.idTag, parentIdTag: r.parentIdTag, reservationId }));
+  const group = r.parentIdTag ? parseTokenName(r.parentIdTag) : undefined;
+  return JSON.parse(JSON.stringify({
+    id: reservationId,
+    expiryDateTime: r.expiryDate,
+    idToken: { idToken: parseTokenName(r.idTag).value, type: parseTokenName(r.idTag).type },
+    evseId: r.connectorId || undefined,
+    groupIdToken: group ? { idToken: group.value, type: group.type } : undefined,
+  }));
+}
+
+/** Reservation ids come from one atomic counter: unique across charge points. */
+export async function allocateReservationId(): Promise<number> {
+  const n = (await addToCounter('reservationId', 1)) % 2_147_483_647; // 1.6 integer
+  return n || allocateReservationId();
+}
+
+export type ReserveOutcome = { created: ReturnType<typeof reservationView> } | { refused: CommandResult } | { rejected: string };
+
+/** Asks the charge point to reserve; the reservation exists once it answers Accepted (the ReserveNow effect). */
+export async function reserve(input: ReserveInput, timeoutMs?: number): Promise<ReserveOutcome> {
+  const cp = await getChargePoint(input.chargePointId);
+  if (!cp) return { refused: { status: 404, body: { error: 'NotFound', message: `Charge point ${input.chargePointId} is not registered` } } };
+  if (!liveConnectionId(cp) || !cp.protocol) return { refused: { status: 409, body: { error: 'NotConnected', message: `Charge point ${input.chargePointId} is not connected` } } };
+  const version = cp.protocol === 'ocpp1.6' ? '1.6' : '2.0.1';
+  const reservationId = await allocateReservationId();
+  const result = await runCommand(input.chargePointId, 'ReserveNow', reserveNowPayload(version, input, reservationId), timeoutMs);
+  if (result.status !== 200) return { refused: result };
+  const status = (result.body.response as { status: string }).status;
+  if (status !== 'Accepted') return { rejected: status };
+  const r = await getReservation(input.chargePointId, reservationId);
+  if (!r) throw new Error(`reservation ${reservationId} was accepted but not recorded`);
+  return { created: reservationView(r) };
+}
+
+/** Asks the charge point to cancel; Accepted → Cancelled (the CancelReservation effect). */
+export async function cancel(chargePointId: string, reservationId: number, timeoutMs?: number): Promise<{ result: CommandResult; reservation?: Reservation }> {
+  const result = await runCommand(chargePointId, 'CancelReservation', { reservationId }, timeoutMs);
+  return { result, reservation: await getReservation(chargePointId, reservationId) };
+}
+
+// ---- effects of the charge point's answers -----------------------------------------------------
+
+/** ReserveNow Accepted (1.6 or 2.0.1 request shape): record the reservation and start its expiry workflow. */
+export async function reservationAccepted(req: Record<string, any>, ctx: EffectContext): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const now = ctx.answeredAt.toISOString();
+  const r: Reservation = ctx.version === '1.6'
+    ? { chargePointId: ctx.chargePointId, reservationId: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiryDate: req.expiryDate, status: 'Active', version: '1.6', createdAt: now, updatedAt: now }
+    : {
+      chargePointId: ctx.chargePointId, reservationId: req.id, connectorId: req.evseId ?? 0, idTag: req.idToken.idToken, parentIdTag: req.groupIdToken?.idToken,
+      expiryDate: req.expiryDateTime, status: 'Active', version: '2.0.1', createdAt: now, updatedAt: now,
+    };
+  await putReservation(JSON.parse(JSON.stringify(r)));
+  const { executionArn } = await startWorkflow('reservation-expiry', { chargePointId: r.chargePointId, reservationId: r.reservationId, expiryDate: r.expiryDate });
+  await setReservationAttributes(r.chargePointId, r.reservationId, { executionArn });
+}
+
+/** CancelReservation Accepted: Active → Cancelled. */
+export async function reservationCancelled(reservationId: number, ctx: EffectContext): Promise<void> {
+  await transitionReservation(ctx.chargePointId, reservationId, ['Active'], 'Cancelled', { cancelledAt: ctx.answeredAt.toISOString() });
+}
+
+/** 2.0.1 H02 ReservationStatusUpdate (Expired / Removed), for the 2.0.1 route table. */
+export async function reservationStatusUpdate(chargePointId: string, reservationId: number, status: 'Expired' | 'Removed', at = new Date()): Promise<void> {
+  if (status === 'Expired') await transitionReservation(chargePointId, reservationId, ['Active'], 'Expired', { expiredAt: at.toISOString() });
+  else await transitionReservation(chargePointId, reservationId, ['Active'], 'Cancelled', { cancelledAt: at.toISOString() });
+}
+
+/**
+ * 1.6 §5.13: connector 0 may be reserved only when the charge point reports
+ * ReserveConnectorZeroSupported = true (otherwise it SHALL answer Rejected). Checked before
+ * sending; the value is fetched with GetConfiguration when the CSMS has not seen it yet.
+ */
+export async function guardConnectorZero(chargePointId: string, payload: { connectorId?: number }, version: '1.6' | '2.0.1'): Promise<void> {
+  if (version !== '1.6' || payload.connectorId !== 0) return;
+  const known = async () => (await listVariables(chargePointId)).find((v) => v.variableKey === 'ReserveConnectorZeroSupported');
+  let setting = await known();
+  if (!setting) {
+    await runCommand(chargePointId, 'GetConfiguration', { key: ['ReserveConnectorZeroSupported'] });
+    setting = await known();
+  }
+  if (String(setting?.value).toLowerCase() !== 'true') {
+    throw new GuardRejection(`Charge point ${chargePointId} does not support reservations of connector 0 (ReserveConnectorZeroSupported is ${setting ? `"${setting.value}"` : 'not reported'}): reserve a specific connector`, 'ConnectorZeroNotSupported');
+  }
+}
+
+// ---- the expiry workflow's task -----------------------------------------------------------------
+
+/** Step Functions Wait states must not be armed beyond what the local runner (Node timers) can hold. */
+const MAX_WAIT_MS = 20 * 86_400_000;
+
+/** 1.6 §5.13 "(2) when the time specified in expiryDate is reached": mark it Expired, or say how long to wait. */
+export async function checkReservationExpiry(event: { chargePointId: string; reservationId: number; expiryDate: string }, now = new Date()): Promise<{ done: boolean; waitUntil: string | null; status?: ReservationStatus }> {
+  const r = await getReservation(event.chargePointId, event.reservationId);
+  // Used, cancelled, or replaced by a reservation with another expiry (which has its own workflow).
+  if (!r || r.status !== 'Active' || r.expiryDate !== event.expiryDate) return { done: true, waitUntil: null, status: r?.status };
+  const expiry = Date.parse(r.expiryDate);
+  if (now.getTime() >= expiry) {
+    await transitionReservation(r.chargePointId, r.reservationId, ['Active'], 'Expired', { expiredAt: now.toISOString() }, event.expiryDate);
+    return { done: true, waitUntil: null, status: 'Expired' };
+  }
+  return { done: false, waitUntil: new Date(Math.min(expiry, now.getTime() + MAX_WAIT_MS)).toISOString() };
+}
+
+// ---- a transaction uses its reservation ------------------------------------------------------------
+
+/**
+ * 1.6 §5.13 "(1) a transaction is started for the reserved idTag or parent idTag" (the charge point
+ * sends the reservationId in StartTransaction.req); 2.0.1 H03 (TransactionEvent reservationId).
+ * The reservation becomes Used when the transaction's token is the reserved idTag or belongs to the
+ * reserved parentIdTag. A StartTransaction queued while offline uses it if it started before expiry.
+ */
+export async function consumeReservation(tx: TransactionRecord): Promise<boolean> {
+  if (tx.reservationId === undefined || tx.reservationId === null) return false;
+  const r = await getReservation(tx.chargePointId, tx.reservationId);
+  if (!r) {
+    log.warn('transaction names an unknown reservation', { chargePointId: tx.chargePointId, reservationId: tx.reservationId, transactionId: tx.transactionId });
+    return false;
+  }
+  const reservedKey = tokenKey(parseTokenName(r.idTag));
+  const sameTag = tx.idTagKey === reservedKey || (tx.idTag !== undefined && tokenKey(parseTokenName(tx.idTag)) === reservedKey);
+  const sameGroup = !!r.parentIdTag && tx.groupKey === groupKeyOf(reservedKey, r.parentIdTag);
+  if (!sameTag && !sameGroup) {
+    log.warn('transaction names a reservation of another idTag', { chargePointId: tx.chargePointId, reservationId: r.reservationId, transactionId: tx.transactionId });
+    return false;
+  }
+  const startedBeforeExpiry = Date.parse(tx.startedAt) <= Date.parse(r.expiryDate);
+  return transitionReservation(r.chargePointId, r.reservationId, startedBeforeExpiry ? ['Active', 'Expired'] : ['Active'], 'Used', { usedAt: tx.startedAt, transactionId: tx.transactionId });
+}

@@ -1,0 +1,57 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '../aws';
+import type { Generation } from './transactions';
+import { tableName } from './tables';
+
+/**
+ * Meter values, one item per inbound message (MeterValues, StopTransaction.transactionData,
+ * TransactionEvent.meterValue), the MeterValue array stored exactly as received so every
+ * measurand, phase, location, unit, context and format survives.
+ *
+ * seriesId: `${cp}#tx#${transactionId}` for a transaction's values, `${cp}#connector#${n}` (1.6) or
+ * `${cp}#evse#${n}` (2.0.x) for values outside one. sampleKey: first sample time (UTC ISO) + a
+ * fingerprint of the content, so a series reads back in time order with one Query and a retried
+ * message overwrites its own item instead of adding a copy.
+ */
+export interface MeterValuesItem {
+  seriesId: string;
+  sampleKey: string;
+  chargePointId: string;
+  version: Generation;
+  connectorId?: number;
+  evseId?: number;
+  transactionId?: string;
+  /** The wire MeterValue[] of that version. */
+  meterValue: unknown[];
+  /** What carried them: MeterValues, StopTransaction, TransactionEvent. */
+  source: string;
+  messageId: string;
+  receivedAt: string;
+}
+
+export const transactionSeries = (chargePointId: string, transactionId: string) => `${chargePointId}#tx#${transactionId}`;
+export const connectorSeries = (chargePointId: string, connectorId: number) => `${chargePointId}#connector#${connectorId}`;
+export const evseSeries = (chargePointId: string, evseId: number) => `${chargePointId}#evse#${evseId}`;
+
+/** One PutItem: the whole storage cost of a MeterValues message. */
+export async function putMeterValues(item: MeterValuesItem): Promise<void> {
+  await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: item }));
+}
+
+/** A whole series in time order (paged internally; `max` items at most). */
+export async function readSeries(seriesId: string, max = 10_000): Promise<MeterValuesItem[]> {
+  const items: MeterValuesItem[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db().send(new QueryCommand({
+      TableName: tableName('meterValues'),
+      KeyConditionExpression: 'seriesId = :s',
+      ExpressionAttributeValues: { ':s': seriesId },
+      ExclusiveStartKey: startKey,
+      Limit: Math.min(1000, max - items.length),
+    }));
+    items.push(...((out.Items ?? []) as MeterValuesItem[]));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && items.length < max);
+  return items;
+}

@@ -1,0 +1,96 @@
+import { authorizeToken } from '../authorization/authorize';
+import { fromIdToken201 } from '../authorization/tokens';
+import { idTokenInfo201 } from '../authorization/wire';
+import { registerAt, registerReadings } from '../metering/energy';
+import { recordMeterValues } from '../metering/record';
+import type { ActionHandlers, CallContext } from '../ocpp/context';
+import { OcppError } from '../ocpp/errors';
+import { getRemoteStart, linkRemoteStart } from '../remote/remote-starts';
+import type { TransactionRecord } from '../store/transactions';
+import { fingerprint } from './fingerprint';
+import { isoTime, recordTransactionChange, tokenFields } from './record';
+
+interface TransactionEvent201 {
+  eventType: 'Started' | 'Updated' | 'Ended';
+  timestamp: string;
+  triggerReason: string;
+  seqNo: number;
+  offline?: boolean;
+  numberOfPhasesUsed?: number;
+  cableMaxCurrent?: number;
+  reservationId?: number;
+  transactionInfo: { transactionId: string; chargingState?: string; timeSpentCharging?: number; stoppedReason?: string; remoteStartId?: number };
+  evse?: { id: number; connectorId?: number };
+  idToken?: { idToken: string; type: string };
+  meterValue?: unknown[];
+}
+
+/**
+ * OCPP 2.0.1 E01–E15 TransactionEvent, as far as the CSMS is involved: Started/Updated/Ended in any
+ * order (an upsert), offline events like live ones (E04/E08/E12), only an event identical to one
+ * already stored is a duplicate (seqNo is recorded, never trusted to increase), Ended stops once,
+ * idTokenInfo answered whenever an idToken came (E03/E05/E07), meter values kept (J02), remoteStartId
+ * linked to the RequestStartTransaction it answers (F01/F02) — whose idToken and EVSE fill in what a
+ * station left out of the event that reports the remote start.
+ * DynamoDB: token read (if any) + one conditional update + meter values (if any).
+ */
+export async function transactionEvent201(p: TransactionEvent201, ctx: CallContext) {
+  const cp = ctx.chargePointId;
+  const transactionId = p.transactionInfo.transactionId;
+  // The schema has no minimum length; an empty id cannot name a transaction (the frame stays in the message log).
+  if (!transactionId) throw new OcppError('PropertyConstraintViolation', 'transactionInfo.transactionId must not be empty');
+  const kind = p.eventType === 'Started' ? 'start' : p.eventType === 'Ended' ? 'end' : 'update';
+  const stopping = kind === 'end' || p.triggerReason === 'StopAuthorized';
+  const remoteStartId = p.transactionInfo.remoteStartId;
+  const reportsRemoteStart = remoteStartId !== undefined && (kind === 'start' || p.triggerReason === 'RemoteStart');
+  let token = p.idToken ? fromIdToken201(p.idToken) : undefined;
+  let evse = p.evse;
+  if (reportsRemoteStart && (!token || !evse)) {
+    // Some stations (e.g. 2.0 ones) leave the token and EVSE of a remote start out: they are the ones we asked for.
+    const asked = await getRemoteStart(cp, remoteStartId);
+    if (asked) {
+      token ??= fromIdToken201(asked.idToken);
+      evse ??= asked.evseId === undefined ? undefined : { id: asked.evseId };
+    }
+  }
+  const authorization = token
+    ? await authorizeToken(token, { now: ctx.receivedAt, purpose: stopping ? 'stop' : 'start', exclude: (t: TransactionRecord) => t.chargePointId === cp && t.transactionId === transactionId })
+    : undefined;
+  const readings = p.meterValue ? registerReadings('2.0.1', p.meterValue) : [];
+  const begin = readings.find((r) => r.context === 'Transaction.Begin');
+  await Promise.all([
+    recordTransactionChange({
+      chargePointId: cp,
+      transactionId,
+      version: '2.0.1',
+      kind,
+      at: isoTime(p.timestamp),
+      eventHash: fingerprint(p),
+      evseId: evse?.id,
+      connectorId: evse?.connectorId,
+      token: authorization && tokenFields(authorization, '2.0.1'),
+      tokenRole: stopping ? 'stop' : 'start',
+      meterStartWh: kind === 'start' ? registerAt('2.0.1', p.meterValue, 'begin') : begin?.wh,
+      meterStopWh: kind === 'end' ? registerAt('2.0.1', p.meterValue, 'end') : undefined,
+      lastMeterWh: readings.length ? registerAt('2.0.1', p.meterValue, 'end') : undefined,
+      stopReason: kind === 'end' ? (p.transactionInfo.stoppedReason ?? 'Local') : undefined,
+      reservationId: p.reservationId,
+      remoteStartId,
+      chargingState: p.transactionInfo.chargingState,
+      triggerReason: p.triggerReason,
+      seqNo: p.seqNo,
+      offline: p.offline,
+      receivedAt: ctx.receivedAt,
+    }, { action: 'TransactionEvent', messageId: ctx.messageId }),
+    p.meterValue?.length
+      ? recordMeterValues({ chargePointId: cp, version: '2.0.1', evseId: evse?.id, transactionId, meterValue: p.meterValue, source: 'TransactionEvent', messageId: ctx.messageId, receivedAt: ctx.receivedAt })
+      : undefined,
+  ]);
+  // Only the event that reports the remote start (not every later one) pays for the link.
+  if (reportsRemoteStart) await linkRemoteStart(cp, remoteStartId, transactionId, ctx.receivedAt);
+  // idTokenInfo answers the idToken of the request, not one we filled in.
+  return authorization && p.idToken ? { idTokenInfo: idTokenInfo201(authorization) } : {};
+}
+
+/** OCPP 2.0.1 E01–E15 TransactionEvent (2.0 stations' `transactionData` is normalised by the 2.0 adapter). */
+export const TransactionEvent: ActionHandlers = { '2.0.1': transactionEvent201 };

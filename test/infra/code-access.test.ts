@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeCodeAccess } from '../../infra/constructs/code-access';
+import { REPO_ROOT } from '../../infra/constructs/csms-function';
+
+/**
+ * The analysis that turns each bundle's code into its IAM grants (infra/constructs/code-access.ts),
+ * on small fixture projects written to a temporary folder: free identifiers (db, tableName,
+ * PutCommand...) stand in for the SDK, which is enough for esbuild to bundle and tree-shake them.
+ */
+let root: string;
+const write = (path: string, code: string) => {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  // Undeclared identifiers are fine: esbuild bundles without type-checking.
+  writeFileSync(join(root, path), code);
+};
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'code-access-'));
+  write('store/charge-points.ts', `export const saveCp = (id: string) => db.send(new PutCommand({ TableName: tableName('chargePoints'), Item: { id } }));`);
+  write('store/id-tags.ts', `// A PutCommand mentioned in a comment grants nothing.\nexport const getTag = (t: string) => db.send(new GetCommand({ TableName: tableName('idTags'), Key: { t } }));`);
+  write('store/write-helper.ts', `export const putItem = (table: string, item: unknown) => db.send(new PutCommand({ TableName: table, Item: item }));`);
+  write('store/jobs.ts', `import { putItem } from './write-helper';\nexport const saveJob = (j: unknown) => putItem(tableName('jobs'), j);`);
+  write('store/reservations.ts', `export const saveReservation = (r: unknown) => db.send(new PutCommand({ TableName: tableName('reservations'), Item: r }));`);
+  write('lambda/post.ts', `export const post = (c: string) => db.send(new PostToConnectionCommand({ ConnectionId: c }));`);
+  write('fns/a.ts', `import { saveCp } from '../store/charge-points';\nimport { getTag } from '../store/id-tags';\nimport { saveReservation } from '../store/reservations';\nvoid saveReservation;\nexport const handler = async () => { await getTag('x'); await saveCp('y'); };`);
+  write('fns/b.ts', `import { post } from '../lambda/post';\nimport { saveJob } from '../store/jobs';\nexport const handler = async () => { await post('c'); await saveJob({}); };`);
+  write('fns/c.ts', `export const handler = async (id: string) => db.send(new GetCommand({ TableName: tableName(id) }));`);
+  write('fns/d.ts', `export const handler = async () => { await db.send(new StartExecutionCommand({ stateMachineArn: process.env.FIRMWARE_UPDATE_STATE_MACHINE_ARN })); await db.send(new SendTaskSuccessCommand({})); };`);
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const analyze = (entry: string) => analyzeCodeAccess(root, [entry]).get(entry)!;
+
+describe('code-access analysis', () => {
+  it('grants read-write where the store writes, read-only where it only reads, nothing for tree-shaken imports', () => {
+    const a = analyze('fns/a.ts');
+    expect(Object.fromEntries(a.tables)).toEqual({ chargePoints: 'readWrite', idTags: 'read' });
+    expect(a.files).not.toContain('store/reservations.ts');
+    expect(a.manageConnections).toBe(false);
+    expect(a.startsWorkflows).toEqual(new Set());
+  });
+
+  it('sees writes made through a shared helper module and PostToConnection', () => {
+    const b = analyze('fns/b.ts');
+    expect(Object.fromEntries(b.tables)).toEqual({ jobs: 'readWrite' });
+    expect(b.manageConnections).toBe(true);
+  });
+
+  it('falls back to read-write on every table, with a warning, when a table name is not a literal', () => {
+    const c = analyze('fns/c.ts');
+    expect(c.warnings).toHaveLength(1);
+    expect(c.tables.size).toBeGreaterThan(10);
+    expect([...c.tables.values()].every((v) => v === 'readWrite')).toBe(true);
+  });
+
+  it('limits StartExecution to the state machines whose ARN variable the code reads', () => {
+    const d = analyze('fns/d.ts');
+    expect(d.startsWorkflows).toEqual(new Set(['FIRMWARE_UPDATE_STATE_MACHINE_ARN']));
+    expect(d.resumesWorkflows).toBe(true);
+  });
+
+  it('analyses several entries in one pass', () => {
+    const all = analyzeCodeAccess(root, ['fns/a.ts', 'fns/b.ts']);
+    expect([...all.keys()].sort()).toEqual(['fns/a.ts', 'fns/b.ts']);
+  });
+
+  it('reads the real authorizer as a charge-point reader that never posts to connections', () => {
+    const authorizer = analyzeCodeAccess(REPO_ROOT, ['functions/authorizer.ts']).get('functions/authorizer.ts')!;
+    expect(authorizer.tables.has('chargePoints')).toBe(true);
+    expect(authorizer.manageConnections).toBe(false);
+    expect(authorizer.warnings).toEqual([]);
+  });
+});
