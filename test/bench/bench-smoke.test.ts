@@ -1,0 +1,94 @@
+/**
+ * Smoke check of `npm run bench`: a tiny in-process run (5 charge points, one bundle, a few
+ * iterations) produces every section with sane numbers. Never a timing assertion: the bench
+ * reports performance, tests only check that it works.
+ */
+import { budgets, isError, runBench, type BenchResult } from './bench';
+import { setQuiet } from './io';
+import { markdown } from './report';
+import { samplesFor, type SampleState } from './samples';
+import { checkPayload } from '../../shared/ocpp/validation';
+
+const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+describe('bench samples', () => {
+  it.each(['ocpp1.6', 'ocpp2.0.1'] as const)('are valid %s requests and answers under the official schemas', (protocol) => {
+    const state: SampleState = { idTag: 'BENCHTAG1', transactionId: protocol === 'ocpp1.6' ? 7 : 'tx-7', seqNo: 1, meter: 1000, n: 1 };
+    const version = protocol === 'ocpp1.6' ? '1.6' : '2.0.1';
+    for (const s of samplesFor(protocol)) {
+      expect([s.name, checkPayload(version, s.action, 'req', s.request(state))?.message]).toEqual([s.name, undefined]);
+      expect([s.name, checkPayload(version, s.action, 'conf', s.response)?.message]).toEqual([s.name, undefined]);
+    }
+  });
+});
+
+describe('npm run bench --smoke', () => {
+  let r: BenchResult;
+  beforeAll(async () => {
+    setQuiet(true);
+    r = await runBench({ smoke: true, maxSeconds: 60 });
+  }, 120_000);
+  afterAll(() => setQuiet(false));
+
+  it('has every section, none failed', () => {
+    for (const k of ['ops', 'cpu', 'load', 'bundles', 'composite', 'cost'] as const) {
+      expect([k, isError(r[k]) ? (r[k] as { error: string }).error : 'ok']).toEqual([k, 'ok']);
+    }
+    expect(r.meta.mode).toBe('smoke');
+  });
+
+  it('counts DynamoDB operations per message with and without the audit log', () => {
+    if (isError(r.ops)) throw new Error(r.ops.error);
+    expect(r.ops.runs.map((x) => `${x.protocol} ${x.messageLog}`).sort()).toEqual(['ocpp1.6 false', 'ocpp1.6 true', 'ocpp2.0.1 false', 'ocpp2.0.1 true']);
+    for (const run of r.ops.runs) {
+      const boot = run.rows.find((x) => x.name === 'BootNotification')!;
+      expect(boot.outcome).toBe('CALLRESULT');
+      expect(boot.writes).toBeGreaterThanOrEqual(1);
+      // The audit log is exactly one write per exchange when on, none when off.
+      expect(boot.messageLogWrites).toBe(run.messageLog ? 1 : 0);
+      for (const row of [...run.rows, run.heartbeatCadence.row]) {
+        for (const k of ['reads', 'queries', 'writes', 'total', 'readUnits', 'writeUnits', 'requestBytes', 'responseBytes', 'appLogBytes'] as const) expect([row.name, k, nonNegative(row[k])]).toEqual([row.name, k, true]);
+        expect(row.total).toBe(row.reads + row.queries + row.writes);
+      }
+      expect(nonNegative(run.heartbeatCadence.opsPerHeartbeat)).toBe(true);
+    }
+  });
+
+  it('times the pipeline and the handlers, and loads both servers', () => {
+    if (isError(r.cpu) || isError(r.load)) throw new Error('cpu or load failed');
+    expect(r.cpu.pipeline.length).toBeGreaterThan(0);
+    for (const p of r.cpu.pipeline) expect(nonNegative(p.us.p50) && nonNegative(p.us.p99)).toBe(true);
+    for (const h of r.cpu.handler) expect(nonNegative(h.cpuMs.p50) && nonNegative(h.wallMs.p99)).toBe(true);
+    for (const s of [r.load.csms, r.load.bare]) {
+      expect(s.error).toBeUndefined();
+      expect(s.phases.length).toBeGreaterThan(0);
+      for (const p of s.phases) {
+        expect(p.errors).toBe(0);
+        expect(p.answered).toBeGreaterThan(0);
+        expect(nonNegative(p.messagesPerSecond) && nonNegative(p.latencyMs.p99)).toBe(true);
+      }
+      expect(s.memory?.connections).toBe(5);
+    }
+    expect(r.load.ratios.length).toBeGreaterThan(0);
+    expect(r.load.database && !isError(r.load.database) && r.load.database.putsPerSecond > 0).toBe(true);
+  });
+
+  it('bundles a Lambda, times the composite engine and prices the day', () => {
+    if (isError(r.bundles) || isError(r.composite) || isError(r.cost)) throw new Error('bundles, composite or cost failed');
+    expect(r.bundles.rows).toHaveLength(1);
+    expect(r.bundles.rows[0].error).toBeUndefined();
+    expect(r.bundles.rows[0].bytes).toBeGreaterThan(1000);
+    expect(nonNegative(r.bundles.rows[0].initMs)).toBe(true);
+    if (r.composite.available) for (const c of r.composite.rows) expect(nonNegative(c.ms)).toBe(true);
+    expect(r.cost.scenarios).toHaveLength(4);
+    for (const s of r.cost.scenarios) {
+      expect(s.fleets.map((f) => f.fleetSize)).toEqual([1, 1000, 100_000]);
+      for (const f of s.fleets) expect(f.perChargePointUsdPerMonth).toBeGreaterThan(0);
+      // Volume tiers only ever lower the price per charge point.
+      expect(s.fleets[2].perChargePointUsdPerMonth).toBeLessThanOrEqual(s.fleets[0].perChargePointUsdPerMonth + 1e-12);
+    }
+    expect(r.budgets).toEqual(budgets(r));
+    expect(r.budgets.length).toBeGreaterThan(5);
+    expect(markdown(r)).toContain('| area | metric | measured | target |');
+  });
+});
