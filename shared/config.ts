@@ -14,8 +14,6 @@ export const config = {
   originSecret: () => process.env.CSMS_ORIGIN_SECRET ?? '',
   /** How long a CSMS→charge point call may wait for its answer (API Gateway integrations stop at 29 s). */
   callTimeoutMs: () => num('CSMS_CALL_TIMEOUT_MS', 25_000),
-  /** How often last-seen is written for a charge point that only heartbeats. */
-  lastSeenWriteIntervalMs: () => num('CSMS_LAST_SEEN_INTERVAL_MS', 240_000),
   /** API Gateway's maximum connection age: a connection record older than this is stale. */
   connectionMaxAgeMs: () => num('CSMS_CONNECTION_MAX_AGE_MS', 2 * 3600_000),
   messageLogDays: () => num('CSMS_MESSAGE_LOG_DAYS', 30),

@@ -193,7 +193,8 @@ export class GatewayEmulator {
       });
     } else if (req.method === 'GET') {
       req.resume();
-      send(200, { ConnectedAt: new Date(conn.connectedAt).toISOString(), LastActiveAt: new Date(conn.lastActiveAt).toISOString(), Identity: { SourceIp: conn.sourceIp, UserAgent: conn.userAgent } });
+      // The wire names of API Gateway's GetConnection (the SDK maps them to ConnectedAt etc.).
+      send(200, { connectedAt: new Date(conn.connectedAt).toISOString(), lastActiveAt: new Date(conn.lastActiveAt).toISOString(), identity: { sourceIp: conn.sourceIp, userAgent: conn.userAgent } });
     } else if (req.method === 'DELETE') {
       req.resume();
       conn.socket.close(1000, 'Connection closed by the server');

@@ -1,4 +1,4 @@
-import { DeleteConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteConnectionCommand, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { connections } from '../aws';
 import { log } from '../log';
 
@@ -21,5 +21,16 @@ export async function closeConnection(connectionId: string): Promise<void> {
     await connections().send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
   } catch (e) {
     if (!isGone(e)) log.warn('could not close connection', { connectionId, error: String(e) });
+  }
+}
+
+/** When the connection last carried a message, per the gateway; undefined when it is gone. */
+export async function connectionActivity(connectionId: string): Promise<{ lastActiveAt?: string } | undefined> {
+  try {
+    const out = await connections().send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    return { lastActiveAt: out.LastActiveAt?.toISOString() };
+  } catch (e) {
+    if (isGone(e)) return undefined;
+    throw e;
   }
 }

@@ -1,20 +1,11 @@
-import { config } from '../config';
 import type { ActionHandlers, CallContext } from '../ocpp/context';
-import { touchLastSeen } from '../store/charge-points';
 
 /**
- * Last-seen is written at most once per CSMS_LAST_SEEN_INTERVAL_MS per charge point and process:
- * with 300 s heartbeats that is well under 0.1 writes per Heartbeat on average.
+ * No DynamoDB operation at all: the gateway knows when a connection last carried a message
+ * (GetConnection LastActiveAt, read by the charge point view), and `$disconnect` records the end.
+ * Writing last-seen here would cost one write per Heartbeat for what the gateway already knows.
  */
-const lastWritten = new Map<string, number>();
-
-export async function heartbeat(_payload: unknown, ctx: CallContext): Promise<{ currentTime: string }> {
-  const now = ctx.receivedAt.getTime();
-  const previous = lastWritten.get(ctx.chargePointId);
-  if (previous === undefined || now - previous >= config.lastSeenWriteIntervalMs()) {
-    lastWritten.set(ctx.chargePointId, now);
-    await touchLastSeen(ctx.chargePointId, ctx.receivedAt);
-  }
+export function heartbeat(_payload: unknown, _ctx: CallContext): { currentTime: string } {
   return { currentTime: new Date().toISOString() };
 }
 

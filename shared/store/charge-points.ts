@@ -178,20 +178,6 @@ export async function recordBoot(chargePointId: string, boot: Record<string, unk
   }
 }
 
-export async function touchLastSeen(chargePointId: string, now = new Date()): Promise<void> {
-  try {
-    await db().send(new UpdateCommand({
-      TableName: table(),
-      Key: { chargePointId },
-      UpdateExpression: 'SET lastSeen = :now',
-      ConditionExpression: 'attribute_exists(chargePointId)',
-      ExpressionAttributeValues: { ':now': now.toISOString() },
-    }));
-  } catch (e) {
-    if (!isConditionFailure(e)) throw e;
-  }
-}
-
 /** One write: the status of one connector, and last-seen. */
 export async function recordStatus(chargePointId: string, key: string, status: ConnectorStatus, now = new Date()): Promise<void> {
   try {

@@ -55,7 +55,7 @@ export interface OpsRun {
   messageLog: boolean;
   rows: Measured[];
   /** Heartbeats at the day's cadence (300 s), time-compressed; see heartbeatCadence(). */
-  heartbeatCadence: { compression: number; heartbeatIntervalS: number; lastSeenIntervalMs: number; heartbeats: number; opsPerHeartbeat: number; writesPerHeartbeat: number; row: Measured };
+  heartbeatCadence: { compression: number; heartbeatIntervalS: number; heartbeats: number; opsPerHeartbeat: number; writesPerHeartbeat: number; row: Measured };
 }
 
 export interface OpsResult {
@@ -214,7 +214,7 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
   if (!put || put.status >= 300) notes.push(`PUT /api/id-tags/${idTag} answered ${put?.status ?? 'nothing'}: Authorize/StartTransaction ran with an unknown idTag.`);
 
   defaultQuietMs = opts.quietMs ?? 40;
-  const env = { log: process.env.CSMS_MESSAGE_LOG, lastSeen: process.env.CSMS_LAST_SEEN_INTERVAL_MS, level: process.env.LOG_LEVEL };
+  const env = { log: process.env.CSMS_MESSAGE_LOG, level: process.env.LOG_LEVEL };
   aws.dynamoCapacityTracking.enabled = true;
   process.env.LOG_LEVEL = 'info'; // what the stack logs; counted, not shown
   const logs = captureLogs();
@@ -225,14 +225,13 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
       process.env.CSMS_MESSAGE_LOG = messageLog ? 'true' : 'false';
       for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
         progress(`ops: ${protocol}, message log ${messageLog ? 'on' : 'off'}`);
-        runs.push(await scriptedDay(csms, aws, logs, protocol, messageLog, idTag, opts, env.lastSeen));
+        runs.push(await scriptedDay(csms, aws, logs, protocol, messageLog, idTag, opts));
       }
     }
   } finally {
     logs.restore();
     aws.dynamoCapacityTracking.enabled = false;
     restoreEnv('CSMS_MESSAGE_LOG', env.log);
-    restoreEnv('CSMS_LAST_SEEN_INTERVAL_MS', env.lastSeen);
     restoreEnv('LOG_LEVEL', env.level);
   }
   return { routes, missing, unsampled, runs, notes };
@@ -267,7 +266,7 @@ let runCounter = 0;
 
 async function scriptedDay(
   csms: LocalCsms, aws: Aws, logs: ReturnType<typeof captureLogs>, protocol: BenchProtocol, messageLog: boolean,
-  idTag: string, opts: OpsOptions, lastSeenDefault: string | undefined,
+  idTag: string, opts: OpsOptions,
 ): Promise<OpsRun> {
   const cpId = `BENCH-OPS-${process.pid}-${++runCounter}`;
   const url = `${csms.chargePointUrl}/${cpId}`;
@@ -316,19 +315,7 @@ async function scriptedDay(
   });
 
   await run('BootNotification');
-  // Heartbeat: "cold" writes last-seen (interval 0), "warm" does not (inside the interval).
-  process.env.CSMS_LAST_SEEN_INTERVAL_MS = '0';
-  const hb = sample('Heartbeat')!;
-  await measure('Heartbeat (last-seen due)', async () => {
-    const r = await peer.call(hb.action, hb.request(state));
-    return { requestBytes: r.requestBytes, responseBytes: r.responseBytes, outcome: outcomeOf(r.frame) };
-  });
-  process.env.CSMS_LAST_SEEN_INTERVAL_MS = '3600000';
-  await measure('Heartbeat (last-seen fresh)', async () => {
-    const r = await peer.call(hb.action, hb.request(state));
-    return { requestBytes: r.requestBytes, responseBytes: r.responseBytes, outcome: outcomeOf(r.frame) };
-  });
-  restoreEnv('CSMS_LAST_SEEN_INTERVAL_MS', lastSeenDefault);
+  await run('Heartbeat');
 
   for (let i = 0; i < opts.sessions; i++) {
     await run('StatusNotification');
@@ -378,27 +365,23 @@ async function scriptedDay(
   await peer.close();
   await settle(aws);
 
-  const heartbeatCadence = await cadence(csms, aws, logs, protocol, opts, lastSeenDefault);
+  const heartbeatCadence = await cadence(csms, aws, logs, protocol, opts);
   return { protocol, messageLog, rows: [...rows.values()].map(average), heartbeatCadence };
 }
 
 /**
- * Heartbeats at the day's cadence with the CSMS's real last-seen rule. A day cannot be waited
- * for, so both the heartbeat period (300 s) and CSMS_LAST_SEEN_INTERVAL_MS are divided by the
- * same compression factor: the write decision compares the same ratio as in real time.
+ * Heartbeats at the day's cadence. A day cannot be waited for, so the heartbeat period (300 s) is
+ * divided by a compression factor; anything time-based the CSMS did per heartbeat would show here.
  */
 async function cadence(
   csms: LocalCsms, aws: Aws, logs: ReturnType<typeof captureLogs>, protocol: BenchProtocol, opts: OpsOptions,
-  lastSeenDefault: string | undefined,
 ): Promise<OpsRun['heartbeatCadence']> {
   const { config } = await import('../../shared/config');
   const heartbeatIntervalS = config.heartbeatInterval();
-  const lastSeenIntervalMs = Number(lastSeenDefault ?? config.lastSeenWriteIntervalMs());
   const period = (heartbeatIntervalS * 1000) / opts.compression;
-  process.env.CSMS_LAST_SEEN_INTERVAL_MS = String(lastSeenIntervalMs / opts.compression);
   const peer = await Peer.open(`${csms.chargePointUrl}/BENCH-HB-${process.pid}-${++runCounter}`, protocol);
   try {
-    await peer.call('Heartbeat', {}); // the first heartbeat of a charge point always writes: not part of the steady state
+    await peer.call('Heartbeat', {}); // warm-up, not part of the steady state
     await sleep(period);
     await settle(aws);
     const before = snapshot(aws);
@@ -425,11 +408,10 @@ async function cadence(
       requestBytes: requestBytes / n, responseBytes: responseBytes / n, appLogBytes: logs.take() / n, outcome: 'CALLRESULT', wallMs: wallMs / n, samples: n,
     };
     return {
-      compression: opts.compression, heartbeatIntervalS, lastSeenIntervalMs, heartbeats: n,
+      compression: opts.compression, heartbeatIntervalS, heartbeats: n,
       opsPerHeartbeat: row.total, writesPerHeartbeat: row.writes, row,
     };
   } finally {
-    restoreEnv('CSMS_LAST_SEEN_INTERVAL_MS', lastSeenDefault);
     await peer.close();
   }
 }

@@ -22,8 +22,12 @@ describe('OCPP 1.6 cold boot, heartbeat and status (strict client)', () => {
     expect(boot.interval).toBeLessThanOrEqual(300);
     expect(Math.abs(Date.parse(boot.currentTime) - Date.now())).toBeLessThan(5000);
 
+    await new Promise((r) => setTimeout(r, 20));
+    const beforeHeartbeat = Date.now();
     const hb = await cp.call('Heartbeat', {});
     expect(Date.parse(hb.currentTime)).not.toBeNaN();
+    // last-seen comes from the gateway's view of the connection: a Heartbeat costs no write but shows.
+    expect(Date.parse((await csms.api.get(`/charge-points/${id}`)).body.lastSeen)).toBeGreaterThanOrEqual(beforeHeartbeat - 5);
 
     await cp.call('StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' });
     await cp.call('StatusNotification', { connectorId: 1, errorCode: 'GroundFailure', status: 'Faulted', info: 'RCD tripped', vendorErrorCode: 'E42' });

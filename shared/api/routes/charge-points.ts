@@ -1,6 +1,6 @@
 import { hashPassword } from '../../auth/password';
 import { isValidIdentity } from '../../auth/identity';
-import { closeConnection } from '../../lambda/post';
+import { closeConnection, connectionActivity } from '../../lambda/post';
 import {
   deleteChargePoint, getChargePoint, listChargePoints, liveConnectionId, REGISTRATION_STATUSES, upsertChargePoint,
   type ChargePoint, type RegistrationStatus,
@@ -21,7 +21,7 @@ export function chargePointView(cp: ChargePoint) {
     protocol: cp.protocol,
     connectedAt: cp.connectedAt,
     disconnectedAt: cp.disconnectedAt,
-    lastSeen: cp.lastSeen,
+    lastSeen: latest(cp.lastSeen, cp.disconnectedAt),
     boot: cp.boot,
     bootedAt: cp.bootedAt,
     connectors: cp.statuses ?? {},
@@ -30,6 +30,22 @@ export function chargePointView(cp: ChargePoint) {
     availability: (cp as ChargePoint & { availability?: Record<string, unknown> }).availability ?? {},
     createdAt: cp.createdAt,
   };
+}
+
+const latest = (...times: Array<string | undefined>) => times.filter((t): t is string => !!t).sort().at(-1);
+
+/**
+ * The single-charge-point view asks the gateway when the connection last carried a message
+ * (GetConnection's LastActiveAt): exact last-seen with no write per Heartbeat, and a connection
+ * whose `$disconnect` was lost shows as disconnected.
+ */
+async function liveView(cp: ChargePoint) {
+  const view = chargePointView(cp);
+  const connectionId = liveConnectionId(cp);
+  if (!connectionId) return view;
+  const activity = await connectionActivity(connectionId);
+  if (!activity) return { ...view, connected: false };
+  return { ...view, lastSeen: latest(view.lastSeen, activity.lastActiveAt) };
 }
 
 async function mustGet(id: string): Promise<ChargePoint> {
@@ -53,7 +69,7 @@ export const chargePointRoutes: Route[] = [
     // The connectors' current transactions come from the sparse active-transactions index: no write per message.
     handle: async ({ params }) => {
       const [cp, active] = await Promise.all([mustGet(params.id), listActiveTransactions(params.id)]);
-      return ok({ ...chargePointView(cp), activeTransactions: active.map(transactionView) });
+      return ok({ ...(await liveView(cp)), activeTransactions: active.map(transactionView) });
     },
   },
   {
