@@ -48,24 +48,37 @@ export const KEYWORD_CODES: Record<string, ErrorCode> = {
 
 type Kind = 'req' | 'conf';
 
-class SchemaSet {
-  private readonly ajv: Ajv;
-  private readonly compiled = new Map<string, ValidateFunction>();
-  readonly actions: ReadonlySet<string>;
-
-  constructor(schemas: Array<{ $id: string }>) {
-    this.ajv = new Ajv({ strictSchema: false, allErrors: false });
-    addFormats(this.ajv);
+let sharedAjv: Ajv | undefined;
+/**
+ * One Ajv for both versions: schemas are compiled without being added to its registry
+ * (addUsedSchema false), so the two sets' identical `$id`s never meet. The official schemas are
+ * pinned (test/unit/schemas.test.ts), so they are not checked against the meta-schema.
+ */
+function ajv(): Ajv {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv({ strictSchema: false, allErrors: false, validateSchema: false, addUsedSchema: false });
+    addFormats(sharedAjv);
     // Decimal fields with multipleOf 0.1 fail on binary floats (0.3 / 0.1): compare with a tolerance.
-    this.ajv.removeKeyword('multipleOf');
-    this.ajv.addKeyword({
+    sharedAjv.removeKeyword('multipleOf');
+    sharedAjv.addKeyword({
       keyword: 'multipleOf',
       type: 'number',
       errors: false,
       metaSchema: { type: 'number' },
       compile: (step: number) => (n: number) => Math.abs(Math.round(n / step) - n / step) < 1e-6,
     });
-    this.ajv.addSchema(schemas);
+  }
+  return sharedAjv;
+}
+
+/** One version's schemas; each is compiled when its action is first seen (every OCA schema is self-contained). */
+class SchemaSet {
+  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly byId: Map<string, object>;
+  readonly actions: ReadonlySet<string>;
+
+  constructor(schemas: Array<{ $id: string }>) {
+    this.byId = new Map(schemas.map((s) => [s.$id, s]));
     this.actions = new Set(schemas.map((s) => s.$id.replace(/^urn:/, '').replace(/\.(req|conf)$/, '')));
   }
 
@@ -73,20 +86,19 @@ class SchemaSet {
     const key = `urn:${action}.${kind}`;
     let fn = this.compiled.get(key);
     if (!fn) {
-      fn = this.ajv.getSchema(key);
-      if (fn) this.compiled.set(key, fn);
+      const schema = this.byId.get(key);
+      if (!schema) return undefined;
+      fn = ajv().compile(schema);
+      this.compiled.set(key, fn);
     }
     return fn;
   }
 }
 
-let sets: Record<OcppVersion, SchemaSet> | undefined;
+const sets: Partial<Record<OcppVersion, SchemaSet>> = {};
+/** Each version's set is built on first use: a Lambda serving one generation never loads the other. */
 function schemaSet(version: OcppVersion): SchemaSet {
-  sets ??= {
-    '1.6': new SchemaSet(schemas16 as Array<{ $id: string }>),
-    '2.0.1': new SchemaSet(schemas201 as Array<{ $id: string }>),
-  };
-  return sets[version];
+  return (sets[version] ??= new SchemaSet((version === '1.6' ? schemas16 : schemas201) as Array<{ $id: string }>));
 }
 
 /** Is this an action of that OCPP version at all (in either direction)? */
