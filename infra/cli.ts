@@ -211,17 +211,18 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'reserve',
-    summary: 'Reserve a connector of a charge point for an idTag (connector 0 = any, if the charge point supports it)',
-    usage: 'reserve <chargePointId> --connector N --id-tag TAG (--expiry ISO | --minutes M) [--parent-id-tag TAG]',
-    options: { connector: { type: 'string' }, 'id-tag': { type: 'string' }, expiry: { type: 'string' }, minutes: { type: 'string' }, 'parent-id-tag': { type: 'string' } },
+    summary: 'Reserve a 1.6 connector (0 = any, if supported) or a 2.0.x EVSE (or any EVSE) for an id tag',
+    usage: 'reserve <chargePointId> (--connector N | [--evse N] [--connector-type T]) --id-tag TAG (--expiry ISO | --minutes M) [--parent-id-tag TAG]',
+    options: { connector: { type: 'string' }, evse: { type: 'string' }, 'connector-type': { type: 'string' }, 'id-tag': { type: 'string' }, expiry: { type: 'string' }, minutes: { type: 'string' }, 'parent-id-tag': { type: 'string' } },
     run: async ({ values: v, positionals }, { api, io }) => {
       const minutes = int(v.minutes, 'minutes');
       const expiryDate = (v.expiry as string | undefined) ?? (minutes !== undefined ? new Date(Date.now() + minutes * 60_000).toISOString() : undefined);
       if (!expiryDate) throw new CliError('Give --expiry ISO or --minutes M');
       const r = await api.ok('POST', '/reservations', JSON.parse(JSON.stringify({
-        chargePointId: positional(positionals, 0, 'chargePointId'), connectorId: int(required(v.connector, 'connector'), 'connector'), idTag: required(v['id-tag'], 'id-tag'), expiryDate, parentIdTag: v['parent-id-tag'],
+        chargePointId: positional(positionals, 0, 'chargePointId'), connectorId: int(v.connector, 'connector'), evseId: int(v.evse, 'evse'),
+        connectorType: v['connector-type'], idTag: required(v['id-tag'], 'id-tag'), expiryDate, parentIdTag: v['parent-id-tag'],
       })));
-      io.out(`Reservation ${r.reservationId} on ${r.chargePointId} connector ${r.connectorId} for ${r.idTag} until ${r.expiryDate}: ${r.status}\n`);
+      io.out(`Reservation ${r.reservationId} on ${r.chargePointId} ${where(r)} for ${r.idTag} until ${r.expiryDate}: ${r.status}\n`);
       return 0;
     },
   },
@@ -243,7 +244,7 @@ export const COMMANDS: Command[] = [
     run: async ({ values: v }, { api, io }) => {
       const q = new URLSearchParams(JSON.parse(JSON.stringify({ chargePointId: v['charge-point'], status: v.status })));
       const { items } = await api.ok('GET', `/reservations?${q}`);
-      for (const r of items) io.out(`${String(r.reservationId).padStart(8)}  ${r.chargePointId}  connector ${r.connectorId}  ${r.idTag}  until ${r.expiryDate}  ${r.status}\n`);
+      for (const r of items) io.out(`${String(r.reservationId).padStart(8)}  ${r.chargePointId}  ${where(r)}  ${r.idTag}  until ${r.expiryDate}  ${r.status}\n`);
       if (!items.length) io.out('No reservations\n');
       return 0;
     },
@@ -305,4 +306,10 @@ export async function main(argv: string[], io: Io = { out: (t) => process.stdout
 
 if (require.main === module) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+/** Where a reservation is: a 1.6 connector, or a 2.0.x EVSE (any EVSE when none is named). */
+function where(r: { connectorId?: number; evseId?: number; connectorType?: string }): string {
+  if (r.connectorId !== undefined) return `connector ${r.connectorId}`;
+  return `${r.evseId !== undefined ? `EVSE ${r.evseId}` : 'any EVSE'}${r.connectorType ? ` (${r.connectorType})` : ''}`;
 }

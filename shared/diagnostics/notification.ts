@@ -6,7 +6,7 @@ import { settleUploadTask } from './tasks';
  * A charge point's upload status, whichever generation reported it: recorded with its time in the
  * diagnostics job it is busy with; Uploaded / UploadFailed (2.0.1: UploadFailure, BadMessage, …)
  * resume the waiting workflow task. No job (e.g. Idle after TriggerMessage): message log only.
- * 2.0.1 LogStatusNotification reaches this with its requestId (N01: wire LogStatusNotification to it).
+ * 2.0.1 LogStatusNotification reaches this with its requestId.
  */
 export async function recordDiagnosticsStatus(chargePointId: string, status: string, at: Date, requestId?: number): Promise<void> {
   const active = await getActiveJob(chargePointId, 'diagnostics');
@@ -30,8 +30,15 @@ export const diagnosticsStatusNotification16 = async (p: { status: string }, ctx
 
 export const DiagnosticsStatusNotification: ActionHandlers = { '1.6': diagnosticsStatusNotification16 };
 
-/** OCPP 2.0.1 N01 LogStatusNotification, for the 2.0.1 route table (same service). */
+/**
+ * OCPP 2.0.1 N01 Retrieve Log — LogStatusNotification (N01.FR.07…): the same service as 1.6.
+ * The requestId ties it to our GetLog: a status of another request is not attributed to our job.
+ * Uploading / AcceptedCanceled / Idle are intermediate, Uploaded ends the job, UploadFailure /
+ * BadMessage / NotSupportedOperation / PermissionDenied fail it (./statuses.ts).
+ */
 export const logStatusNotification201 = async (p: { status: string; requestId?: number }, ctx: CallContext) => {
   await recordDiagnosticsStatus(ctx.chargePointId, p.status, ctx.receivedAt, p.requestId);
   return {};
 };
+
+export const LogStatusNotification: ActionHandlers = { '2.0.1': logStatusNotification201 };

@@ -21,6 +21,8 @@ export async function startDiagnostics(chargePointId: string, body: unknown, now
   const cp = await getChargePoint(chargePointId);
   if (!cp) throw new DiagnosticsRefused(404, 'NotFound', `Charge point ${chargePointId} is not registered`);
   if (!liveConnectionId(cp)) throw new DiagnosticsRefused(409, 'NotConnected', `Charge point ${chargePointId} is not connected`);
+  // 1.6 GetDiagnostics has no log type: a security log can only be asked of a 2.0.x charge point (N01 GetLog).
+  if (request.logType && cp.protocol === 'ocpp1.6') throw new InvalidRequestError('logType is for OCPP 2.0.x charge points (GetLog); 1.6 GetDiagnostics has no log type');
   if (!request.location && !uploadStorage()) throw new InvalidRequestError('This CSMS has no upload storage configured (DIAGNOSTICS_BUCKET): give a location');
   if (request.jobId && (await getJob(request.jobId))) throw new InvalidRequestError(`A job ${request.jobId} exists already`);
   const jobId = request.jobId ?? newJobId('diag', now);
@@ -46,6 +48,8 @@ function view(t: JobTarget, job?: Job) {
     status: job?.status ?? (t.outcome === 'Succeeded' ? 'Succeeded' : t.outcome === 'Failed' ? 'Failed' : 'Running'),
     uploadStatus: t.status,
     history: t.history,
+    logType: d.logType, // 2.0.x: DiagnosticsLog or SecurityLog
+    requestId: d.requestId, // 2.0.x: the GetLog requestId its LogStatusNotifications carry
     fileName: d.fileName,
     file: file ? { size: file.size, uploadedAt: file.uploadedAt } : undefined,
     location: d.location, // only when the operator gave it

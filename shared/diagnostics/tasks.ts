@@ -80,7 +80,7 @@ export async function requestUpload(event: { run: DiagnosticsRun; taskToken: str
   const requestId = version === '2.0.1' ? (await addToCounter('logRequestId', 1)) % 2_147_483_647 : undefined;
   const replaced = await setActiveJob({ chargePointId: run.chargePointId, kind: 'diagnostics', activeJobId: run.jobId, since: now.toISOString(), requestId });
   if (replaced?.taskToken) await failTask(replaced.taskToken, 'DiagnosticsSuperseded', `Diagnostics request ${run.jobId} took over this charge point`);
-  await setTargetDetails(run.jobId, run.chargePointId, dropUndefined({ requestId, uploadTo: run.uploadTo, location: run.uploadTo === 'operator' ? run.location : undefined, sentAt: now.toISOString() }));
+  await setTargetDetails(run.jobId, run.chargePointId, dropUndefined({ requestId, logType: version === '2.0.1' ? run.logType ?? 'DiagnosticsLog' : undefined, uploadTo: run.uploadTo, location: run.uploadTo === 'operator' ? run.location : undefined, sentAt: now.toISOString() }));
   const call = getDiagnosticsCall(version, run, requestId ?? 0);
   try {
     await sendCall(run.chargePointId, call.action, dropUndefined(call.payload), { taskToken, timeoutMs: (run.callTimeoutSeconds - 5) * 1000 });

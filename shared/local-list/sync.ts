@@ -13,12 +13,13 @@ import {
  * Bringing a charge point's Local Authorization List up to date (OCPP 1.6 §5.10 Get Local List
  * Version, §5.15 Send Local List, §3.5.2; 2.0.1 D01/D02 through the same steps):
  *
- * 1. GetLocalListVersion: -1 = not supported; otherwise the version the charge point holds.
+ * 1. GetLocalListVersion: -1 = not supported (1.6); otherwise the version the charge point holds
+ *    (2.0.1 D02: versionNumber 0 = no list).
  * 2. The list is built from the id-tag store. If the charge point holds the version we last sent,
  *    and we know what that version contained, only the difference is sent (Differential);
  *    otherwise the whole list (Full).
- * 3. Messages respect SendLocalListMaxLength (asked with GetConfiguration when unknown) and the
- *    32 KB WebSocket frame. A Full update larger than one message is sent as one Full message
+ * 3. Messages respect SendLocalListMaxLength (2.0.1: ItemsPerMessage, BytesPerMessage; asked when
+ *    unknown, see limits()) and the 32 KB WebSocket frame. A Full update larger than one message is sent as one Full message
  *    (it replaces the list) followed by Differential messages that add the rest — 1.6 has no
  *    other way to send a long list. Each message carries the next version number, and what the
  *    charge point holds is recorded after each accepted message, so an interrupted sync resumes
@@ -71,24 +72,31 @@ export async function targetList(version: '1.6' | '2.0.1'): Promise<LocalListEnt
   return entriesFor(version, await allIdTags());
 }
 
+/**
+ * How many entries a message may carry and the list may hold. 1.6: SendLocalListMaxLength /
+ * LocalAuthListMaxLength (GetConfiguration when unknown). 2.0.1 D01: LocalAuthListCtrlr
+ * ItemsPerMessage and BytesPerMessage (GetVariables when unknown); the list's maximum is the
+ * maxLimit of LocalAuthListCtrlr.Entries, known only from a NotifyReport (otherwise not checked).
+ */
 async function limits(chargePointId: string, version: '1.6' | '2.0.1') {
-  const keys = version === '1.6'
-    ? { perMessage: 'SendLocalListMaxLength', maxLength: 'LocalAuthListMaxLength' }
-    : { perMessage: 'LocalAuthListCtrlr/ItemsPerMessage/Actual', maxLength: 'LocalAuthListCtrlr/Entries/MaxLimit' };
   const read = async () => {
     const vars = await listVariables(chargePointId);
-    const num = (k: string) => {
-      const v = Number(vars.find((x) => x.variableKey === k)?.value);
-      return Number.isInteger(v) && v > 0 ? v : undefined;
-    };
-    return { perMessage: num(keys.perMessage), maxLength: num(keys.maxLength) };
+    const positive = (v: unknown) => (Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
+    const num = (k: string) => positive(vars.find((x) => x.variableKey === k)?.value);
+    if (version === '1.6') return { perMessage: num('SendLocalListMaxLength'), maxLength: num('LocalAuthListMaxLength'), bytesPerMessage: undefined };
+    const entries = vars.find((x) => x.variableKey === 'LocalAuthListCtrlr/Entries/Actual')?.characteristics as { maxLimit?: number } | undefined;
+    return { perMessage: num('LocalAuthListCtrlr/ItemsPerMessage/Actual'), maxLength: positive(entries?.maxLimit), bytesPerMessage: num('LocalAuthListCtrlr/BytesPerMessage/Actual') };
   };
   let known = await read();
-  if (known.perMessage === undefined && version === '1.6') {
-    await runCommand(chargePointId, 'GetConfiguration', { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength', 'LocalAuthListEnabled'] });
+  if (known.perMessage === undefined) {
+    if (version === '1.6') await runCommand(chargePointId, 'GetConfiguration', { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength', 'LocalAuthListEnabled'] });
+    else {
+      const component = { name: 'LocalAuthListCtrlr' };
+      await runCommand(chargePointId, 'GetVariables', { getVariableData: ['ItemsPerMessage', 'BytesPerMessage'].map((name) => ({ component, variable: { name } })) });
+    }
     known = await read();
   }
-  return { perMessage: known.perMessage ?? DEFAULT_ITEMS_PER_MESSAGE, maxLength: known.maxLength };
+  return { perMessage: known.perMessage ?? DEFAULT_ITEMS_PER_MESSAGE, maxLength: known.maxLength, maxFrameBytes: Math.min(FRAME_LIMIT - 512, known.bytesPerMessage ?? Infinity) };
 }
 
 function frameBytes(version: '1.6' | '2.0.1', listVersion: number, updateType: 'Full' | 'Differential') {
@@ -116,16 +124,16 @@ export async function syncLocalList(chargePointId: string, opts: { updateType?: 
   if (held === -1) return refuse(409, 'NotSupported', `Charge point ${chargePointId} does not support a Local Authorization List (GetLocalListVersion = -1)`);
 
   const target = await targetList(version);
-  const { perMessage, maxLength } = await limits(chargePointId, version);
+  const { perMessage, maxLength, maxFrameBytes } = await limits(chargePointId, version);
   if (maxLength !== undefined && target.length > maxLength) {
-    return refuse(409, 'LocalListTooLong', `The list has ${target.length} entries; charge point ${chargePointId} holds at most ${maxLength} (LocalAuthListMaxLength)`);
+    return refuse(409, 'LocalListTooLong', `The list has ${target.length} entries; charge point ${chargePointId} holds at most ${maxLength} (${version === '1.6' ? 'LocalAuthListMaxLength' : 'LocalAuthListCtrlr.Entries maxLimit'})`);
   }
   const state = (await getLocalListState(chargePointId)) ?? {};
   let nextVersion = Math.max(held, state.version ?? 0);
   const messages: SyncResult['messages'] = [];
 
   const send = async (updateType: 'Full' | 'Differential', first: 'Full' | 'Differential', changes: ListChange[], snapshot: ListSnapshot): Promise<SyncOutcome | 'retryFull'> => {
-    const chunks = chunkChanges(changes, perMessage, FRAME_LIMIT - 512, frameBytes(version, nextVersion + 1, updateType));
+    const chunks = chunkChanges(changes, perMessage, maxFrameBytes, frameBytes(version, nextVersion + 1, updateType));
     if (!chunks.length) chunks.push([]); // a Full update of an empty list still clears it
     let applied = first === 'Full' ? {} : snapshot;
     for (const [i, chunk] of chunks.entries()) {

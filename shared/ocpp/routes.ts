@@ -10,7 +10,8 @@ import { MeterValues } from '../metering/meter-values-action';
 import { DataTransfer } from '../data-transfer/data-transfer-action';
 import { ClearedChargingLimit, NotifyChargingLimit, NotifyEVChargingNeeds, ReportChargingProfiles } from '../smart-charging/station';
 import { FirmwareStatusNotification } from '../firmware/notification';
-import { DiagnosticsStatusNotification } from '../diagnostics/notification';
+import { DiagnosticsStatusNotification, LogStatusNotification } from '../diagnostics/notification';
+import { ReservationStatusUpdate } from '../reservations/status-update';
 import type { ActionHandlers } from './context';
 
 /**
@@ -38,6 +39,8 @@ export const ROUTES: Record<string, ActionHandlers> = {
   NotifyEVChargingNeeds,
   FirmwareStatusNotification,
   DiagnosticsStatusNotification,
+  LogStatusNotification,
+  ReservationStatusUpdate,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);

@@ -2,7 +2,7 @@ import { runCommand, type CommandResult } from '../calls/command';
 import { GuardRejection } from '../calls/guards';
 import type { EffectContext } from '../calls/effects';
 import { log } from '../log';
-import { groupKeyOf, parseTokenName, tokenKey } from '../authorization/tokens';
+import { fromIdToken201, groupKeyOf, isTokenKind, LEGACY_KIND, parseTokenName, tokenKey, tokenName } from '../authorization/tokens';
 import { addToCounter } from '../store/counters';
 import { getChargePoint, liveConnectionId } from '../store/charge-points';
 import { listVariables } from '../store/device-model';
@@ -12,14 +12,21 @@ import { InvalidRequestError, isDateTime } from '../workflows/validation';
 import { getReservation, putReservation, setReservationAttributes, transitionReservation, type Reservation, type ReservationStatus } from './store';
 
 /**
- * Reservations (OCPP 1.6 §5.13 Reserve Now, §5.1 Cancel Reservation, §3.11; 2.0.1 H01/H02/H03
+ * Reservations (OCPP 1.6 §5.13 Reserve Now, §5.1 Cancel Reservation, §3.11; 2.0.1 H01–H04
  * through the same functions): the reservation exists in the CSMS once the charge point accepted
  * it; a reservation-expiry workflow marks it Expired at its expiryDate unless it was used or
- * cancelled first; a StartTransaction carrying its id (with its idTag or parentIdTag) uses it.
+ * cancelled first; a StartTransaction / TransactionEvent carrying its id (with its idTag or
+ * parentIdTag) uses it; a 2.0.1 ReservationStatusUpdate ends it (./status-update.ts).
+ * Tokens are named as everywhere in the operator API (docs/transactions.md): `04A2B3C4` (1.6
+ * idTag = 2.0.1 ISO14443), `Central:SESSION-42`, `eMAID:…` (2.0.1 idToken type + value).
  */
 export interface ReserveInput {
   chargePointId: string;
-  connectorId: number;
+  /** 1.6: the connector (0 = any, if ReserveConnectorZeroSupported). */
+  connectorId?: number;
+  /** 2.0.1: the EVSE (omitted: any EVSE), and optionally the connector type wanted. */
+  evseId?: number;
+  connectorType?: string;
   idTag: string;
   parentIdTag?: string;
   expiryDate: string;
@@ -31,7 +38,10 @@ export function reservationView(r: Reservation, now = new Date()) {
   return {
     reservationId: r.reservationId,
     chargePointId: r.chargePointId,
-    connectorId: r.connectorId,
+    // 1.6: connectorId; 2.0.x: evseId (absent = any EVSE) and connectorType.
+    connectorId: r.version === '1.6' ? r.connectorId : undefined,
+    evseId: r.version === '1.6' ? undefined : r.evseId,
+    connectorType: r.connectorType,
     idTag: r.idTag,
     parentIdTag: r.parentIdTag,
     expiryDate: r.expiryDate,
@@ -41,30 +51,57 @@ export function reservationView(r: Reservation, now = new Date()) {
     transactionId: r.transactionId,
     cancelledAt: r.cancelledAt,
     expiredAt: r.expiredAt,
+    stationStatus: r.stationStatus,
   };
 }
 
+const RESERVE_FIELDS = ['chargePointId', 'connectorId', 'evseId', 'connectorType', 'idTag', 'parentIdTag', 'expiryDate'];
+
+/** The checks that do not depend on the charge point's version (those are in checkReserveInput). */
 export function parseReserveInput(body: Record<string, unknown>, now = new Date()): ReserveInput {
-  const unknown = Object.keys(body).filter((k) => !['chargePointId', 'connectorId', 'idTag', 'parentIdTag', 'expiryDate'].includes(k));
+  const unknown = Object.keys(body).filter((k) => !RESERVE_FIELDS.includes(k));
   if (unknown.length) throw new InvalidRequestError(`Unknown field(s): ${unknown.join(', ')}`);
   if (typeof body.chargePointId !== 'string' || !body.chargePointId) throw new InvalidRequestError('chargePointId is required');
-  if (typeof body.connectorId !== 'number' || !Number.isInteger(body.connectorId) || body.connectorId < 0) throw new InvalidRequestError('connectorId must be an integer ≥ 0 (0 = any connector)');
-  if (typeof body.idTag !== 'string' || !body.idTag || body.idTag.length > 20) throw new InvalidRequestError('idTag must be a string of 1 to 20 characters');
-  if (body.parentIdTag !== undefined && (typeof body.parentIdTag !== 'string' || !body.parentIdTag || body.parentIdTag.length > 20)) throw new InvalidRequestError('parentIdTag must be a string of 1 to 20 characters');
+  if (body.connectorId !== undefined && (typeof body.connectorId !== 'number' || !Number.isInteger(body.connectorId) || body.connectorId < 0)) throw new InvalidRequestError('connectorId must be an integer ≥ 0 (0 = any connector)');
+  if (body.evseId !== undefined && (typeof body.evseId !== 'number' || !Number.isInteger(body.evseId) || body.evseId < 1)) throw new InvalidRequestError('evseId must be an integer ≥ 1 (leave it out for any EVSE)');
+  if (body.connectorType !== undefined && (typeof body.connectorType !== 'string' || !body.connectorType)) throw new InvalidRequestError('connectorType must be a 2.0.1 ConnectorEnumType value, e.g. cType2');
+  for (const k of ['idTag', 'parentIdTag']) {
+    if (body[k] === undefined && k === 'parentIdTag') continue;
+    if (typeof body[k] !== 'string' || !body[k] || (body[k] as string).length > 60) throw new InvalidRequestError(`${k} must be a token name (1.6 idTag of 1 to 20 characters; 2.0.1 also Type:value)`);
+  }
   if (!isDateTime(body.expiryDate)) throw new InvalidRequestError('expiryDate must be an ISO 8601 date-time with a time zone');
   if (Date.parse(body.expiryDate) <= now.getTime()) throw new InvalidRequestError('expiryDate must be in the future');
-  return { chargePointId: body.chargePointId, connectorId: body.connectorId, idTag: body.idTag, parentIdTag: body.parentIdTag as string | undefined, expiryDate: body.expiryDate };
+  return JSON.parse(JSON.stringify({
+    chargePointId: body.chargePointId, connectorId: body.connectorId, evseId: body.evseId, connectorType: body.connectorType, idTag: body.idTag, parentIdTag: body.parentIdTag, expiryDate: body.expiryDate,
+  }));
 }
 
-/** OCPP 1.6 §6.39 ReserveNow.req · 2.0.1 H01 ReserveNowRequest (id, evseId, idToken, groupIdToken). */
+/** What the charge point's version requires of a reservation request (1.6 §6.39 / 2.0.1 H01 ReserveNowRequest). */
+export function checkReserveInput(version: '1.6' | '2.0.1', r: ReserveInput): void {
+  if (version === '1.6') {
+    if (r.evseId !== undefined || r.connectorType !== undefined) throw new InvalidRequestError('evseId and connectorType are for OCPP 2.0.x charge points; a 1.6 charge point reserves a connectorId');
+    if (r.connectorId === undefined) throw new InvalidRequestError('connectorId must be an integer ≥ 0 (0 = any connector)');
+    if (r.idTag.length > 20) throw new InvalidRequestError('idTag must be a string of 1 to 20 characters');
+    if (r.parentIdTag !== undefined && r.parentIdTag.length > 20) throw new InvalidRequestError('parentIdTag must be a string of 1 to 20 characters');
+    return;
+  }
+  if (r.connectorId !== undefined) throw new InvalidRequestError('A 2.0.x charging station reserves an evseId (and optionally a connectorType), not a connectorId');
+  for (const k of ['idTag', 'parentIdTag'] as const) {
+    if (r[k] !== undefined && parseTokenName(r[k]!).value.length > 36) throw new InvalidRequestError(`${k} must name a 2.0.1 idToken of 1 to 36 characters (optionally Type:value)`);
+  }
+}
+
+/** OCPP 1.6 §6.39 ReserveNow.req · 2.0.1 H01 ReserveNowRequest (id, expiryDateTime, idToken, evseId, connectorType, groupIdToken). */
 export function reserveNowPayload(version: '1.6' | '2.0.1', r: ReserveInput, reservationId: number) {
   if (version === '1.6') return JSON.parse(JSON.stringify({ connectorId: r.connectorId, expiryDate: r.expiryDate, idTag: r.idTag, parentIdTag: r.parentIdTag, reservationId }));
+  const token = parseTokenName(r.idTag);
   const group = r.parentIdTag ? parseTokenName(r.parentIdTag) : undefined;
   return JSON.parse(JSON.stringify({
     id: reservationId,
     expiryDateTime: r.expiryDate,
-    idToken: { idToken: parseTokenName(r.idTag).value, type: parseTokenName(r.idTag).type },
-    evseId: r.connectorId || undefined,
+    idToken: { idToken: token.value, type: token.type },
+    evseId: r.evseId,
+    connectorType: r.connectorType,
     groupIdToken: group ? { idToken: group.value, type: group.type } : undefined,
   }));
 }
@@ -83,6 +120,7 @@ export async function reserve(input: ReserveInput, timeoutMs?: number): Promise<
   if (!cp) return { refused: { status: 404, body: { error: 'NotFound', message: `Charge point ${input.chargePointId} is not registered` } } };
   if (!liveConnectionId(cp) || !cp.protocol) return { refused: { status: 409, body: { error: 'NotConnected', message: `Charge point ${input.chargePointId} is not connected` } } };
   const version = cp.protocol === 'ocpp1.6' ? '1.6' : '2.0.1';
+  checkReserveInput(version, input); // InvalidRequestError: 400, nothing sent
   const reservationId = await allocateReservationId();
   const result = await runCommand(input.chargePointId, 'ReserveNow', reserveNowPayload(version, input, reservationId), timeoutMs);
   if (result.status !== 200) return { refused: result };
@@ -104,11 +142,12 @@ export async function cancel(chargePointId: string, reservationId: number, timeo
 /** ReserveNow Accepted (1.6 or 2.0.1 request shape): record the reservation and start its expiry workflow. */
 export async function reservationAccepted(req: Record<string, any>, ctx: EffectContext): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const now = ctx.answeredAt.toISOString();
+  // 2.0.1 H01: the idToken / groupIdToken keep their type, named as the operator API names tokens (consumeReservation keys them back).
   const r: Reservation = ctx.version === '1.6'
     ? { chargePointId: ctx.chargePointId, reservationId: req.reservationId, connectorId: req.connectorId, idTag: req.idTag, parentIdTag: req.parentIdTag, expiryDate: req.expiryDate, status: 'Active', version: '1.6', createdAt: now, updatedAt: now }
     : {
-      chargePointId: ctx.chargePointId, reservationId: req.id, connectorId: req.evseId ?? 0, idTag: req.idToken.idToken, parentIdTag: req.groupIdToken?.idToken,
-      expiryDate: req.expiryDateTime, status: 'Active', version: '2.0.1', createdAt: now, updatedAt: now,
+      chargePointId: ctx.chargePointId, reservationId: req.id, evseId: req.evseId, connectorType: req.connectorType, idTag: tokenName(fromIdToken201(req.idToken)),
+      parentIdTag: req.groupIdToken ? tokenName(fromIdToken201(req.groupIdToken)) : undefined, expiryDate: req.expiryDateTime, status: 'Active', version: '2.0.1', createdAt: now, updatedAt: now,
     };
   await putReservation(JSON.parse(JSON.stringify(r)));
   const { executionArn } = await startWorkflow('reservation-expiry', { chargePointId: r.chargePointId, reservationId: r.reservationId, expiryDate: r.expiryDate });
@@ -118,12 +157,6 @@ export async function reservationAccepted(req: Record<string, any>, ctx: EffectC
 /** CancelReservation Accepted: Active → Cancelled. */
 export async function reservationCancelled(reservationId: number, ctx: EffectContext): Promise<void> {
   await transitionReservation(ctx.chargePointId, reservationId, ['Active'], 'Cancelled', { cancelledAt: ctx.answeredAt.toISOString() });
-}
-
-/** 2.0.1 H02 ReservationStatusUpdate (Expired / Removed), for the 2.0.1 route table. */
-export async function reservationStatusUpdate(chargePointId: string, reservationId: number, status: 'Expired' | 'Removed', at = new Date()): Promise<void> {
-  if (status === 'Expired') await transitionReservation(chargePointId, reservationId, ['Active'], 'Expired', { expiredAt: at.toISOString() });
-  else await transitionReservation(chargePointId, reservationId, ['Active'], 'Cancelled', { cancelledAt: at.toISOString() });
 }
 
 /**
@@ -178,7 +211,9 @@ export async function consumeReservation(tx: TransactionRecord): Promise<boolean
     return false;
   }
   const reservedKey = tokenKey(parseTokenName(r.idTag));
-  const sameTag = tx.idTagKey === reservedKey || (tx.idTag !== undefined && tokenKey(parseTokenName(tx.idTag)) === reservedKey);
+  // The transaction's key carries the 2.0.1 token type; its idTag is the bare value (a KeyCode 1234 is not the card 1234).
+  const txKey = tx.idTagKey ?? (tx.idTag === undefined ? undefined : tokenKey({ value: tx.idTag, type: isTokenKind(tx.idTokenType) ? tx.idTokenType : LEGACY_KIND }));
+  const sameTag = txKey === reservedKey;
   const sameGroup = !!r.parentIdTag && tx.groupKey === groupKeyOf(reservedKey, r.parentIdTag);
   if (!sameTag && !sameGroup) {
     log.warn('transaction names a reservation of another idTag', { chargePointId: tx.chargePointId, reservationId: r.reservationId, transactionId: tx.transactionId });

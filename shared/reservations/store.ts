@@ -14,8 +14,11 @@ export const RESERVATION_STATUSES: ReservationStatus[] = ['Active', 'Used', 'Can
 export interface Reservation {
   chargePointId: string;
   reservationId: number;
-  /** 1.6 connectorId (0 = any connector); for 2.0.1 the evseId (0 = none given). */
-  connectorId: number;
+  /** 1.6 connectorId (0 = any connector). */
+  connectorId?: number;
+  /** 2.0.1 evseId (absent = any EVSE) and connectorType. */
+  evseId?: number;
+  connectorType?: string;
   idTag: string;
   parentIdTag?: string;
   expiryDate: string;
@@ -28,6 +31,8 @@ export interface Reservation {
   transactionId?: string;
   cancelledAt?: string;
   expiredAt?: string;
+  /** 2.0.1 H04: what the station's ReservationStatusUpdate said (Expired / Removed), when it ended it. */
+  stationStatus?: 'Expired' | 'Removed';
 }
 
 const table = () => tableName('reservations');

@@ -2,7 +2,7 @@ import { getChargePoint } from '../../store/charge-points';
 import { localListView, syncLocalList } from '../../local-list/sync';
 import { badRequest, notFound, ok, requireObject, type Route } from '../http';
 
-/** Local Authorization List (1.6 §5.10, §5.15): see shared/local-list/sync.ts for how a sync proceeds. */
+/** Local Authorization List (1.6 §5.10, §5.15; 2.0.1 D01/D02): see shared/local-list/sync.ts for how a sync proceeds. */
 export const localListRoutes: Route[] = [
   {
     method: 'GET',

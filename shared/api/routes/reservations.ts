@@ -3,7 +3,11 @@ import { getReservation, listReservations, RESERVATION_STATUSES, type Reservatio
 import { InvalidRequestError } from '../../workflows/validation';
 import { ApiError, badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
 
-/** Reservations (1.6 §5.13 Reserve Now, §5.1 Cancel Reservation): docs/operator-api.md, docs/workflows.md. */
+/**
+ * Reservations (1.6 §5.13 Reserve Now, §5.1 Cancel Reservation; 2.0.1 H01 Reservation, H02 Cancel
+ * Reservation): docs/operator-api.md, docs/workflows.md. The body names a connectorId for a 1.6
+ * charge point, an evseId (optional) and connectorType (optional) for a 2.0.x one.
+ */
 function reservationIdParam(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw badRequest('reservationId must be an integer');
@@ -26,15 +30,15 @@ export const reservationRoutes: Route[] = [
     method: 'POST',
     path: '/api/reservations',
     handle: async ({ body, query }) => {
-      let input;
+      const timeoutMs = query.timeoutMs === undefined ? undefined : Number(query.timeoutMs);
+      let outcome;
       try {
-        input = parseReserveInput(requireObject(body));
+        // Checked once as such, and again against the charge point's version before anything is sent.
+        outcome = await reserve(parseReserveInput(requireObject(body)), timeoutMs);
       } catch (e) {
         if (e instanceof InvalidRequestError) throw badRequest(e.message);
         throw e;
       }
-      const timeoutMs = query.timeoutMs === undefined ? undefined : Number(query.timeoutMs);
-      const outcome = await reserve(input, timeoutMs);
       if ('created' in outcome) return ok(outcome.created, 201);
       if ('rejected' in outcome) throw new ApiError(409, 'ReservationRejected', `The charge point answered ReserveNow with ${outcome.rejected}`);
       return { status: outcome.refused.status, body: outcome.refused.body };

@@ -1,0 +1,5 @@
+// OCPP 2.0.1 H04 Reservation Ended, not used — ReservationStatusUpdate
+import { ReservationStatusUpdate } from '../../shared/reservations/status-update';
+import { routeHandler } from '../../shared/lambda/websocket';
+
+export const handler = routeHandler('ReservationStatusUpdate', ReservationStatusUpdate);
