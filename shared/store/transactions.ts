@@ -35,6 +35,8 @@ export interface TransactionRecord {
   startedAt: string;
   stoppedAt?: string;
   stopReason?: string;
+  /** 2.0.1 E06: the triggerReason of the Ended event (which TxStopPoint ended it: EVCommunicationLost, StopAuthorized…). */
+  stopTriggerReason?: string;
   active: boolean;
   reservationId?: number;
   remoteStartId?: number;
@@ -189,6 +191,7 @@ function fullUpdate(c: TransactionChange): Update {
   if (c.kind === 'end') {
     u.setIfAbsent('stoppedAt', c.at);
     u.setIfAbsent('stopReason', c.stopReason);
+    u.setIfAbsent('stopTriggerReason', c.triggerReason);
     u.setIfAbsent('meterStop', c.meterStopWh);
     u.setIfAbsent('stopHash', c.eventHash);
     u.set('active', false);

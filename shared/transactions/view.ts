@@ -20,6 +20,7 @@ export function transactionView(t: TransactionRecord) {
     startedAt: t.startedAt,
     stoppedAt: t.stoppedAt,
     stopReason: t.stopReason,
+    stopTriggerReason: t.stopTriggerReason,
     stopIdTag: t.stopIdTag,
     active: t.active,
     energyWh: end !== undefined && t.meterStart !== undefined ? Math.round((end - t.meterStart) * 1000) / 1000 : undefined,
