@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_ALIASES } from '../lambda/aliases';
 import { acknowledge } from './nag';
 
 /** The repository root: entries, the lockfile and tsconfig are found from here. */
@@ -66,6 +67,8 @@ export class CsmsFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         bundleAwsSDK: true,
         externalModules: [],
+        // Credentials from the environment only (infra/lambda/credentials-from-env.ts): the default chain is dead weight in Lambda.
+        esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
       },
     });

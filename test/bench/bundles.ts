@@ -6,6 +6,7 @@
  * A second entry times the first schema validation, which compiles the OCPP schema sets lazily
  * on the first message a cold Lambda handles.
  */
+import { LAMBDA_ALIASES } from '../../infra/lambda/aliases';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,7 @@ export const BUILD_SETTINGS = {
   mainFields: ['module', 'main'],
   sourcemap: false,
   external: [] as string[],
+  alias: LAMBDA_ALIASES,
 };
 
 const packageOf = (input: string) => {
