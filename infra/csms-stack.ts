@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { ROUTES } from '../shared/ocpp/routes';
 import { analyzeCodeAccess } from './constructs/code-access';
 import { CsmsFunction, REPO_ROOT } from './constructs/csms-function';
+import { type DiagnosticsAccess, DiagnosticsStorage } from './constructs/diagnostics-storage';
 import { Edge, OriginSecret } from './constructs/edge';
 import { JustifiedWildcards } from './constructs/nag';
 import { Observability } from './constructs/observability';
@@ -52,6 +53,17 @@ const LIMITS: Record<Kind, { memorySize?: number; timeout: Duration }> = {
   api: { timeout: Duration.seconds(30) },
   workflow: { timeout: Duration.seconds(60) },
   other: { timeout: Duration.seconds(30) },
+};
+
+/**
+ * S3 access to the diagnostics files, by entry. The code-access scan sees that a bundle uses the
+ * S3 storage (shared/diagnostics/storage.ts) but not which of its methods, so this is explicit;
+ * synth warns when a bundle issues S3 commands without an entry here.
+ */
+const DIAGNOSTICS_ACCESS: Record<string, DiagnosticsAccess> = {
+  'functions/workflows/DiagnosticsPrepare.ts': 'upload', // presigns the charge point's PUT
+  'functions/workflows/DiagnosticsRecordOutcome.ts': 'read', // HeadObject: did the file arrive?
+  'functions/api.ts': 'read', // HeadObject + presigned GET for the operator's download
 };
 
 const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/;
@@ -104,12 +116,9 @@ export class CsmsStack extends Stack {
       accountRole: settings.apiGatewayAccountRole,
     });
     const originSecret = new OriginSecret(this, 'OriginSecret', { masterSecret: settings.originSecret, version: settings.originSecretVersion, destroyOnRemoval: destroy });
-    // A workflow whose task functions do not exist yet cannot be deployed: it is left out, loudly.
-    const workflowFiles = listWorkflowFiles(REPO_ROOT).filter((wf) => {
-      const missing = wf.functions.filter((name) => !existsSync(join(REPO_ROOT, workflowFunctionEntry(name))) || !hasHandler(workflowFunctionEntry(name)));
-      if (missing.length) Annotations.of(this).addWarningV2('csms:workflow-skipped', `${wf.path} is not deployed: ${missing.map(workflowFunctionEntry).join(', ')} missing or without a handler export`);
-      return missing.length === 0;
-    });
+    const diagnostics = new DiagnosticsStorage(this, 'Diagnostics', { retentionDays: settings.diagnosticsRetentionDays, destroyOnRemoval: destroy });
+    // A workflow whose task functions do not exist cannot be deployed: a synth error, never a silent gap.
+    const workflowFiles = Workflows.deployable(this, listWorkflowFiles(REPO_ROOT), (name) => existsSync(join(REPO_ROOT, workflowFunctionEntry(name))) && hasHandler(workflowFunctionEntry(name)));
 
     // --- functions -------------------------------------------------------------------------
     const actions = Object.keys(ROUTES).sort();
@@ -131,14 +140,26 @@ export class CsmsStack extends Stack {
       CSMS_AUTO_REGISTER: String(settings.autoRegister),
       CSMS_HEARTBEAT_INTERVAL: String(settings.heartbeatInterval),
       CSMS_CALL_TIMEOUT_MS: String(settings.callTimeoutMs),
+      CSMS_ALLOW_CONCURRENT_TX: String(settings.allowConcurrentTx),
+      CSMS_MESSAGE_LOG: String(settings.messageLogDays > 0),
+      ...(settings.messageLogDays > 0 ? { CSMS_MESSAGE_LOG_DAYS: String(settings.messageLogDays) } : {}),
+      ...(settings.authCacheExpirySeconds ? { CSMS_AUTH_CACHE_EXPIRY_S: String(settings.authCacheExpirySeconds) } : {}),
       LOG_LEVEL: settings.logLevel,
     };
+    for (const entry of Object.keys(DIAGNOSTICS_ACCESS)) {
+      if (!specs.some((s) => s.entry === entry)) throw new Error(`DIAGNOSTICS_ACCESS in infra/csms-stack.ts names ${entry}, which is not deployed: update it`);
+    }
     for (const spec of specs) {
       const fn = new CsmsFunction(this, spec.id, {
         entry: spec.entry,
         description: spec.description,
-        // Only the authorizer checks the origin header; nothing else gets the secret.
-        environment: spec.kind === 'authorizer' ? { ...environment, CSMS_ORIGIN_SECRET: originSecret.value } : environment,
+        environment: {
+          ...environment,
+          // Only the authorizer checks the origin header; nothing else gets the secret.
+          ...(spec.kind === 'authorizer' ? { CSMS_ORIGIN_SECRET: originSecret.value } : {}),
+          // Only the functions granted access to the diagnostics files know the bucket.
+          ...(DIAGNOSTICS_ACCESS[spec.entry] ? diagnostics.environment : {}),
+        },
         logRetention: settings.logRetention,
         destroyOnRemoval: destroy,
         tracing: settings.tracing,
@@ -168,15 +189,22 @@ export class CsmsStack extends Stack {
       if (spec.kind === 'authorizer' && tableAccess.has('chargePoints') && !settings.autoRegister) tableAccess.set('chargePoints', 'read');
       tables.grant(fn, tableAccess);
       if (code.manageConnections) gateway.grantManageConnections(fn);
-      if (code.resumesWorkflows) workflows.grantResume(fn);
+      workflows.grantResume(fn, code.taskResponses);
       workflows.grantStart(fn, code.startsWorkflows);
       workflows.grantDescribe(fn, code.describesExecutions);
+      const s3 = DIAGNOSTICS_ACCESS[spec.entry];
+      if (s3) diagnostics.grant(fn, s3);
+      else if (code.s3Commands.size) Annotations.of(fn).addWarningV2('csms:s3-access', `${spec.entry} issues S3 commands (${[...code.s3Commands].join(', ')}) but has no DIAGNOSTICS_ACCESS entry in infra/csms-stack.ts: it gets neither DIAGNOSTICS_BUCKET nor a grant`);
       for (const warning of code.warnings) Annotations.of(fn).addWarningV2('csms:code-access', warning);
+      const list = (v: Set<string> | 'all') => (v === 'all' ? 'all' : [...v].sort());
       fn.node.addMetadata('csms:access', {
         tables: Object.fromEntries(tableAccess),
         manageConnections: code.manageConnections,
-        resumesWorkflows: code.resumesWorkflows,
-        startsWorkflows: code.startsWorkflows === 'all' ? 'all' : [...code.startsWorkflows],
+        taskResponses: [...code.taskResponses].sort(),
+        startsWorkflows: list(code.startsWorkflows),
+        describesExecutions: list(code.describesExecutions),
+        diagnosticsFiles: s3 ?? null,
+        appliedRegistries: code.appliedRegistries,
       });
     }
 
@@ -224,6 +252,7 @@ export class CsmsStack extends Stack {
     if (this.functions.has('CompositeSchedule')) new CfnOutput(this, 'CompositeScheduleFunctionName', { value: fn('CompositeSchedule').functionName });
     new CfnOutput(this, 'WebSocketApiId', { value: gateway.api.apiId });
     new CfnOutput(this, 'DistributionId', { value: edge.distribution.distributionId });
+    new CfnOutput(this, 'DiagnosticsBucketName', { value: diagnostics.bucket.bucketName, description: 'Uploaded diagnostics files (diagnostics/<chargePointId>/<jobId>)' });
     if (originSecret.secret) new CfnOutput(this, 'OriginSecretArn', { value: originSecret.secret.secretArn, description: 'Rotate with put-secret-value, then deploy' });
     for (const [envVar, machine] of workflows.machines) {
       const id = envVar.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase()); // FirmwareUpdateStateMachineArn

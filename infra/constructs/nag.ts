@@ -31,6 +31,11 @@ const WILDCARD_RULES: { actions: RegExp; resource: RegExp; reason: string }[] = 
     reason: 'Executions of one named state machine of this stack; execution names are generated when an execution starts.',
   },
   {
+    actions: /^s3:(?:GetObject|PutObject)$/,
+    resource: /^<[^>]+\.Arn>\/diagnostics\/\*$/,
+    reason: 'Objects under the diagnostics/ prefix of the stack\'s diagnostics bucket only; keys are diagnostics/<chargePointId>/<jobId>, created per request at runtime (infra/constructs/diagnostics-storage.ts).',
+  },
+  {
     actions: /^xray:(?:PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)$/,
     resource: /^\*$/,
     reason: 'X-Ray trace submission has no resource-level permissions (AWS documents Resource "*" for these actions).',

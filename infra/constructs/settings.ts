@@ -45,6 +45,14 @@ export interface CsmsSettings {
   apiGatewayAccountRole: boolean;
   /** E-mail subscribed to the alarm topic. */
   alarmEmail?: string;
+  /** Days before uploaded diagnostics files (and the bucket's access logs) expire. */
+  diagnosticsRetentionDays: number;
+  /** Days an OCPP exchange stays in the message log (CSMS_MESSAGE_LOG_DAYS); 0 turns the log off (CSMS_MESSAGE_LOG=false). */
+  messageLogDays: number;
+  /** May an id tag (or another of its group) start a transaction while one of the group runs (CSMS_ALLOW_CONCURRENT_TX)? */
+  allowConcurrentTx: boolean;
+  /** How long a charge point may keep our verdict in its authorization cache (CSMS_AUTH_CACHE_EXPIRY_S); unset: no expiry sent. */
+  authCacheExpirySeconds?: number;
 }
 
 export const DEFAULT_SETTINGS: CsmsSettings = {
@@ -61,6 +69,9 @@ export const DEFAULT_SETTINGS: CsmsSettings = {
   throttleBurst: 1000,
   cloudFrontLogs: false,
   apiGatewayAccountRole: true,
+  diagnosticsRetentionDays: 90,
+  messageLogDays: 30,
+  allowConcurrentTx: true,
 };
 
 const RETENTIONS = new Set<number>(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
@@ -112,7 +123,17 @@ export function settingsFromContext(node: Node): CsmsSettings {
     cloudFrontLogs: bool('cloudFrontLogs', DEFAULT_SETTINGS.cloudFrontLogs),
     apiGatewayAccountRole: bool('apiGatewayAccountRole', DEFAULT_SETTINGS.apiGatewayAccountRole),
     alarmEmail: str('alarmEmail'),
+    diagnosticsRetentionDays: int('diagnosticsRetentionDays', DEFAULT_SETTINGS.diagnosticsRetentionDays),
+    messageLogDays: int('messageLogDays', DEFAULT_SETTINGS.messageLogDays),
+    allowConcurrentTx: bool('allowConcurrentTx', DEFAULT_SETTINGS.allowConcurrentTx),
   };
+  const authCacheExpiry = str('authCacheExpirySeconds');
+  if (authCacheExpiry !== undefined) {
+    settings.authCacheExpirySeconds = int('authCacheExpirySeconds', 0);
+    if (settings.authCacheExpirySeconds < 1) throw new Error('Context authCacheExpirySeconds must be at least 1 (leave it unset to send no cache expiry)');
+  }
+  if (settings.diagnosticsRetentionDays < 1 || settings.diagnosticsRetentionDays > 3650) throw new Error(`Context diagnosticsRetentionDays must be between 1 and 3650, got ${settings.diagnosticsRetentionDays}`);
+  if (settings.messageLogDays > 3650) throw new Error(`Context messageLogDays must be at most 3650 (0 turns the message log off), got ${settings.messageLogDays}`);
   if (settings.heartbeatInterval > 540) throw new Error('Context heartbeatInterval must stay under API Gateway\'s 10 min idle timeout (≤ 540 s)');
   if (settings.callTimeoutMs > 28_000) throw new Error('Context callTimeoutMs must be ≤ 28000: API Gateway stops waiting for an integration after 29 s');
   if (!/^[A-Za-z0-9_-]+$/.test(settings.stageName)) throw new Error(`Context stageName may hold letters, digits, - and _ only, got "${settings.stageName}"`);

@@ -1,4 +1,4 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -6,7 +6,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { type TableId, TABLES } from '../../shared/store/tables';
 import type { CsmsTables } from './tables';
-import type { WorkflowFile } from './workflow-files';
+import { type WorkflowFile, workflowFunctionEntry } from './workflow-files';
 
 export interface WorkflowsProps {
   files: WorkflowFile[];
@@ -37,6 +37,18 @@ export class Workflows extends Construct {
     const full = `${Stack.of(scope).stackName}-${name}`;
     if (full.length > 80) throw new Error(`State machine name ${full} exceeds 80 characters: shorten the stack name or ${name}.asl.json`);
     return full;
+  }
+
+  /**
+   * The workflow files whose task functions all exist. A missing one is a synth error on `scope`
+   * (`cdk synth` fails): a workflow must not silently disappear from a deployment.
+   */
+  static deployable(scope: Construct, files: WorkflowFile[], hasTaskFunction: (name: string) => boolean): WorkflowFile[] {
+    return files.filter((wf) => {
+      const missing = wf.functions.filter((name) => !hasTaskFunction(name));
+      if (missing.length) Annotations.of(scope).addError(`csms:workflow-skipped: ${wf.path} cannot be deployed: ${missing.map(workflowFunctionEntry).join(', ')} missing or without a handler export`);
+      return missing.length === 0;
+    });
   }
 
   /** `{ FIRMWARE_UPDATE_STATE_MACHINE_ARN: arn, ... }` for every workflow file. */
@@ -81,10 +93,14 @@ export class Workflows extends Construct {
     }
   }
 
-  /** SendTaskSuccess/Failure/Heartbeat: any of our machines may be waiting on a token this code completes. */
-  grantResume(grantee: IGrantable): void {
+  /**
+   * SendTaskSuccess/Failure/Heartbeat (the ones the code issues): a task token does not say which
+   * machine waits on it, so any of ours may.
+   */
+  grantResume(grantee: IGrantable, actions: Iterable<string> = ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat']): void {
     const arns = this.props.files.map((f) => Workflows.arnOf(this, f.name));
-    if (arns.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: arns }));
+    const granted = [...actions].sort();
+    if (arns.length && granted.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: granted, resources: arns }));
   }
 
   grantStart(grantee: IGrantable, envVars: Set<string> | 'all'): void {

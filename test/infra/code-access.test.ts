@@ -27,6 +27,16 @@ beforeAll(() => {
   write('fns/a.ts', `import { saveCp } from '../store/charge-points';\nimport { getTag } from '../store/id-tags';\nimport { saveReservation } from '../store/reservations';\nvoid saveReservation;\nexport const handler = async () => { await getTag('x'); await saveCp('y'); };`);
   write('fns/b.ts', `import { post } from '../lambda/post';\nimport { saveJob } from '../store/jobs';\nexport const handler = async () => { await post('c'); await saveJob({}); };`);
   write('fns/c.ts', `export const handler = async (id: string) => db.send(new GetCommand({ TableName: tableName(id) }));`);
+  // The registries of shared/calls: effects registered at import time run only where effectFor does.
+  write('calls/effects.ts', `const m = new Map();\nexport function registerEffect(a: string, f: unknown) { m.set(a, f); }\nexport function effectFor(a: string) { return m.get(a); }`);
+  write('wf/start.ts', `export async function startWorkflow(name: string, input: unknown) { return sfn.send(new StartExecutionCommand({ stateMachineArn: arnOf(name), input })); }\nexport async function describeWorkflow(executionArn: string) { return sfn.send(new DescribeExecutionCommand({ executionArn })); }\nexport async function resumeTask(t: string) { return sfn.send(new SendTaskSuccessCommand({ taskToken: t })); }`);
+  write('reservations/service.ts', `import { startWorkflow } from '../wf/start';\nexport async function accepted() { await startWorkflow('reservation-expiry', {}); }\nexport function view() { return 1; }`);
+  write('reservations/effects.ts', `import { registerEffect } from '../calls/effects';\nimport { accepted } from './service';\nregisterEffect('ReserveNow', async () => { await accepted(); });`);
+  write('fns/sender.ts', `import '../reservations/effects';\nimport { view } from '../reservations/service';\nexport const handler = async () => view();`);
+  write('fns/receiver.ts', `import '../reservations/effects';\nimport { effectFor } from '../calls/effects';\nexport const handler = async (a: string) => effectFor(a)?.();`);
+  write('fns/rollout.ts', `import { describeWorkflow, startWorkflow } from '../wf/start';\nexport const handler = async (id: string) => { await startWorkflow('firmware-update', {}); return describeWorkflow(id); };`);
+  write('fns/dynamic.ts', `import { startWorkflow } from '../wf/start';\nexport const handler = async (name: string) => startWorkflow(name, {});`);
+  write('fns/s3.ts', `export const handler = async () => s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'k' }));`);
   write('fns/d.ts', `export const handler = async () => { await db.send(new StartExecutionCommand({ stateMachineArn: process.env.FIRMWARE_UPDATE_STATE_MACHINE_ARN })); await db.send(new SendTaskSuccessCommand({})); };`);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -59,6 +69,37 @@ describe('code-access analysis', () => {
     const d = analyze('fns/d.ts');
     expect(d.startsWorkflows).toEqual(new Set(['FIRMWARE_UPDATE_STATE_MACHINE_ARN']));
     expect(d.resumesWorkflows).toBe(true);
+    expect(d.taskResponses).toEqual(new Set(['states:SendTaskSuccess']));
+  });
+
+  it('counts code reached only through registerEffect in the bundle that applies effects, not in one that only imports them', () => {
+    const both = analyzeCodeAccess(root, ['fns/sender.ts', 'fns/receiver.ts']);
+    const sender = both.get('fns/sender.ts')!;
+    const receiver = both.get('fns/receiver.ts')!;
+    expect(sender.startsWorkflows).toEqual(new Set());
+    expect(sender.files).not.toContain('calls/effects.ts');
+    expect(sender.appliedRegistries).toEqual([]);
+    expect(receiver.startsWorkflows).toEqual(new Set(['RESERVATION_EXPIRY_STATE_MACHINE_ARN']));
+    expect(receiver.appliedRegistries).toEqual(['registerEffect']);
+  });
+
+  it('reads workflow names at startWorkflow call sites, describes only what the same file starts, and resumes only where a response survives tree-shaking', () => {
+    const rollout = analyze('fns/rollout.ts');
+    expect(rollout.startsWorkflows).toEqual(new Set(['FIRMWARE_UPDATE_STATE_MACHINE_ARN']));
+    expect(rollout.describesExecutions).toEqual(new Set(['FIRMWARE_UPDATE_STATE_MACHINE_ARN']));
+    expect(rollout.resumesWorkflows).toBe(false); // resumeTask is in wf/start.ts but never called
+    expect(rollout.warnings).toEqual([]);
+  });
+
+  it('falls back to every workflow, with a warning, when the name is not a literal', () => {
+    const dynamic = analyze('fns/dynamic.ts');
+    expect(dynamic.startsWorkflows).toBe('all');
+    expect(dynamic.warnings).toEqual([expect.stringMatching(/startWorkflow\(\) with a name the analysis cannot read/)]);
+  });
+
+  it('reports the S3 object commands a bundle issues', () => {
+    expect(analyze('fns/s3.ts').s3Commands).toEqual(new Set(['HeadObject']));
+    expect(analyze('fns/a.ts').s3Commands).toEqual(new Set());
   });
 
   it('analyses several entries in one pass', () => {

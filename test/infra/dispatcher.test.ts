@@ -15,7 +15,7 @@ const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'u
 /**
  * The other end of every switch, in one stack built from CDK context exactly as `cdk deploy -c ...`
  * would: dispatcher routing, auto-registration, an origin master secret, dev removal policies, a
- * custom domain and CloudFront access logs.
+ * custom domain, CloudFront access logs, short diagnostics retention, no message log.
  */
 const CONTEXT = {
   'aws:cdk:bundling-stacks': [],
@@ -27,6 +27,10 @@ const CONTEXT = {
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000',
   cloudFrontLogs: 'true',
   alarmEmail: 'ops@example.com',
+  diagnosticsRetentionDays: '30',
+  messageLogDays: '0',
+  allowConcurrentTx: 'false',
+  authCacheExpirySeconds: '600',
 };
 
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -65,6 +69,25 @@ describe('routing=dispatcher', () => {
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
     const actions = statements.flatMap((s: { Action: string | string[] }) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['execute-api:ManageConnections', 'dynamodb:PutItem']));
+  });
+
+  it('lets the router resume task tokens (it receives every notification) and start reservation-expiry', () => {
+    const role = fn(ROUTER).Properties.Role['Fn::GetAtt'][0];
+    const statements = ofType('AWS::IAM::Policy')
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const on = (action: string) => JSON.stringify(statements.filter((s) => ([] as string[]).concat(s.Action).includes(action)).map((s) => s.Resource));
+    for (const name of ['firmware-update', 'diagnostics-upload', 'reservation-expiry']) {
+      expect(on('states:SendTaskSuccess')).toContain(`:stateMachine:CsmsDev-${name}"`);
+      expect(on('states:SendTaskFailure')).toContain(`:stateMachine:CsmsDev-${name}"`);
+    }
+    expect(on('states:StartExecution')).toContain(':stateMachine:CsmsDev-reservation-expiry"');
+    expect(on('states:StartExecution')).not.toContain('firmware-update');
+  });
+
+  it('deploys all three state machines and stays far under 500 resources', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 3);
+    expect(Object.keys(resources).length).toBeLessThan(300);
   });
 });
 
@@ -105,6 +128,24 @@ describe('context switches', () => {
     });
     expect(JSON.stringify(template.findOutputs('ChargePointUrl').ChargePointUrl.Value)).toBe(JSON.stringify('wss://csms.example.com/ocpp/{chargePointId}'));
     template.hasResourceProperties('AWS::S3::BucketPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+  });
+
+  it('expires diagnostics files after diagnosticsRetentionDays and deletes both buckets with the stack', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'diagnostics-bucket/' }),
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },
+    });
+    const buckets = Object.values(template.findResources('AWS::S3::Bucket'));
+    expect(buckets).toHaveLength(3); // diagnostics, its access logs, CloudFront logs
+    for (const b of buckets) expect(b.DeletionPolicy).toBe('Delete');
+  });
+
+  it('turns the message log off, forbids concurrent transactions and sends an authorization cache expiry', () => {
+    for (const f of ofType('AWS::Lambda::Function')) {
+      const env = f.Properties.Environment.Variables;
+      expect(env).toMatchObject({ CSMS_MESSAGE_LOG: 'false', CSMS_ALLOW_CONCURRENT_TX: 'false', CSMS_AUTH_CACHE_EXPIRY_S: '600' });
+      expect(env.CSMS_MESSAGE_LOG_DAYS).toBeUndefined();
+    }
   });
 
   it('subscribes the alarm e-mail', () => {

@@ -38,6 +38,24 @@ describe('deployment settings from CDK context', () => {
     expect(() => settings({ logRetentionDays: '31' })).toThrow(/logRetentionDays/);
     expect(() => settings({ domainName: 'csms.example.com' })).toThrow(/certificateArn/);
     expect(() => settings({ stageName: 'a/b' })).toThrow(/stageName/);
+    expect(() => settings({ diagnosticsRetentionDays: '0' })).toThrow(/diagnosticsRetentionDays/);
+    expect(() => settings({ diagnosticsRetentionDays: '4000' })).toThrow(/diagnosticsRetentionDays/);
+    expect(() => settings({ messageLogDays: '-1' })).toThrow(/messageLogDays/);
+    expect(() => settings({ messageLogDays: '5000' })).toThrow(/messageLogDays/);
+    expect(() => settings({ allowConcurrentTx: 'no' })).toThrow(/allowConcurrentTx/);
+    expect(() => settings({ authCacheExpirySeconds: '0' })).toThrow(/authCacheExpirySeconds/);
+    expect(() => settings({ authCacheExpirySeconds: '1.5' })).toThrow(/authCacheExpirySeconds/);
+  });
+
+  it('reads the retention and operator policy options', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ diagnosticsRetentionDays: 90, messageLogDays: 30, allowConcurrentTx: true });
+    expect(DEFAULT_SETTINGS.authCacheExpirySeconds).toBeUndefined();
+    expect(settings({ diagnosticsRetentionDays: '7', messageLogDays: 0, allowConcurrentTx: 'false', authCacheExpirySeconds: '3600' })).toMatchObject({
+      diagnosticsRetentionDays: 7,
+      messageLogDays: 0,
+      allowConcurrentTx: false,
+      authCacheExpirySeconds: 3600,
+    });
   });
 });
 

@@ -7,7 +7,7 @@ import { CsmsStack } from '../../infra/csms-stack';
 import { REPO_ROOT } from '../../infra/constructs/csms-function';
 import { ROUTES } from '../../shared/ocpp/routes';
 import { TABLE_LIST } from '../../shared/store/tables';
-import { listWorkflowFiles, workflowFunctionEntry } from '../../infra/constructs/workflow-files';
+import { listWorkflowFiles } from '../../infra/constructs/workflow-files';
 
 /** The feature flags and defaults of cdk.json, as `cdk synth` applies them. */
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
@@ -71,6 +71,25 @@ const statementsOf = (fnDescription: string): Statement[] => {
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
 };
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+/** A CloudFormation string with its references written as `<LogicalId>`, `<Id.Attr>`, `<AWS::Region>`. */
+const flat = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  const o = v as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (o?.Ref) return `<${o.Ref}>`;
+  if (o?.['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
+  if (o?.['Fn::Join']) return o['Fn::Join'][1].map(flat).join(o['Fn::Join'][0]);
+  return JSON.stringify(v);
+};
+const resourcesOf = (s: Statement) => ([] as unknown[]).concat(s.Resource).map(flat);
+/** Lambda description → the resources (flattened, sorted) its role is allowed `action` on; functions without it are absent. */
+const allowed = (action: string): Record<string, string[]> => {
+  const out: Record<string, string[]> = {};
+  for (const [, fn] of ofType('AWS::Lambda::Function')) {
+    const on = statementsOf(fn.Properties.Description).filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action)).flatMap(resourcesOf);
+    if (on.length) out[fn.Properties.Description] = [...new Set(on)].sort();
+  }
+  return out;
+};
 const tableIdByName = (name: string) => ofType('AWS::DynamoDB::Table').find(([, t]) => {
   const def = TABLE_LIST.find((d) => d.name === name)!;
   return JSON.stringify(t.Properties.KeySchema) === JSON.stringify([{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }, ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : [])]);
@@ -200,10 +219,21 @@ describe('Lambdas', () => {
     }
   });
 
-  it('hand out the cloud defaults: no auto-registration, 300 s heartbeat', () => {
-    const [, fn] = functionByDescription('OCPP $default: answers to CSMS calls, unrouted actions, broken frames');
-    expect(fn.Properties.Environment.Variables).toMatchObject({ CSMS_AUTO_REGISTER: 'false', CSMS_HEARTBEAT_INTERVAL: '300', CSMS_CALL_TIMEOUT_MS: '25000', LOG_LEVEL: 'info' });
-    expect(fn.Properties.Environment.Variables.SFN_ENDPOINT).toBeUndefined();
+  it('hand out the cloud defaults: no auto-registration, 300 s heartbeat, message log for 30 days', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const env = fn.Properties.Environment.Variables;
+      expect(env).toMatchObject({
+        CSMS_AUTO_REGISTER: 'false',
+        CSMS_HEARTBEAT_INTERVAL: '300',
+        CSMS_CALL_TIMEOUT_MS: '25000',
+        CSMS_ALLOW_CONCURRENT_TX: 'true',
+        CSMS_MESSAGE_LOG: 'true',
+        CSMS_MESSAGE_LOG_DAYS: '30',
+        LOG_LEVEL: 'info',
+      });
+      // Local-only endpoints and code defaults the stack does not set.
+      for (const name of ['SFN_ENDPOINT', 'DYNAMODB_ENDPOINT', 'S3_ENDPOINT', 'UPLOADS_DIR', 'CSMS_AUTH_CACHE_EXPIRY_S']) expect(env[name]).toBeUndefined();
+    }
   });
 
   it('give the origin secret to the authorizer only', () => {
@@ -222,13 +252,16 @@ describe('least-privilege grants', () => {
   });
 
   it('lets a two-way route reach only the tables its code reaches, the router those of every action', () => {
-    const heartbeat = tableAccessOf('OCPP Heartbeat (two-way route)');
+    const boot = tableAccessOf('OCPP BootNotification (two-way route)');
+    expect(boot).toMatchObject({ ChargePoints: 'readWrite' });
+    expect(boot.Transactions).toBeUndefined();
+    expect(boot.IdTags).toBeUndefined();
     const router = tableAccessOf(ROUTER);
-    expect(heartbeat).toMatchObject({ ChargePoints: 'readWrite' });
-    expect(heartbeat.Transactions).toBeUndefined();
-    expect(heartbeat.IdTags).toBeUndefined();
-    for (const [table, level] of Object.entries(heartbeat)) expect([level, 'readWrite']).toContain(router[table]);
-    expect(Object.keys(router).length).toBeGreaterThan(Object.keys(heartbeat).length);
+    for (const action of actionsWithEntry) {
+      const own = tableAccessOf(`OCPP ${action} (two-way route)`);
+      for (const [table, level] of Object.entries(own)) expect([level, 'readWrite']).toContain(router[table]);
+    }
+    expect(Object.keys(router).length).toBeGreaterThan(Object.keys(boot).length);
   });
 
   it('grants ManageConnections to router, connect, commands and api, not to the two-way routes', () => {
@@ -330,29 +363,200 @@ describe('CloudFront', () => {
 
 describe('workflows', () => {
   const files = listWorkflowFiles(REPO_ROOT);
-  const deployable = files.filter((f) => f.functions.every((name) => existsSync(join(REPO_ROOT, workflowFunctionEntry(name)))));
+  const API = 'Operator HTTP API (IAM auth)';
+  const ROUTER = 'OCPP $default: answers to CSMS calls, unrouted actions, broken frames';
+  const machineArn = (name: string) => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:Csms-${name}`;
+  const executionsArn = (name: string) => `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Csms-${name}:*`;
+  /** The statements of a state machine's role. */
+  const machineStatements = (name: string): Statement[] => {
+    const [, machine] = ofType('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties.StateMachineName === `Csms-${name}`)!;
+    const role = refId(machine.Properties.RoleArn);
+    return ofType('AWS::IAM::Policy').filter(([, p]) => refsIn(p.Properties.Roles).includes(role!)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  };
+  const on = (statements: Statement[], action: string) => statements.filter((st) => st.Effect === 'Allow' && actionsOf(st).includes(action)).flatMap(resourcesOf).sort();
 
-  it('deploys one state machine per infra/workflows/*.asl.json whose task functions exist, with logs and tracing', () => {
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', deployable.length);
-    for (const wf of deployable) {
-      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-        StateMachineName: `Csms-${wf.name}`,
-        TracingConfiguration: { Enabled: true },
-        LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
-        DefinitionSubstitutions: Match.objectLike(Object.fromEntries(wf.functions.map((fn) => [`Fn_${fn}`, Match.anyValue()]))),
+  it('deploys every infra/workflows/*.asl.json: none is skipped, a missing task file is a synth error', () => {
+    expect(files.map((f) => f.name)).toEqual(expect.arrayContaining(['diagnostics-upload', 'firmware-update', 'reservation-expiry']));
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', files.length);
+    expect(Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('csms:workflow-skipped'))).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('is not deployed'))).toEqual([]);
+  });
+
+  it.each(files.map((f) => [f.name, f] as const))('%s: Standard, logs ALL with execution data, X-Ray, ${Fn_} bound to its task Lambdas', (name, wf) => {
+    const substitutions = new Capture();
+    const logGroup = new Capture();
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: `Csms-${name}`,
+      StateMachineType: 'STANDARD',
+      DefinitionString: wf.definition,
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroup } }] },
+      DefinitionSubstitutions: substitutions,
+    });
+    expect(resources[refId(logGroup.asObject())!].Type).toBe('AWS::Logs::LogGroup');
+    const subs = substitutions.asObject();
+    expect(Object.keys(subs).sort()).toEqual([...wf.functions.map((f) => `Fn_${f}`), ...wf.tables.map((t) => `Table_${t}`)].sort());
+    expect(wf.functions.length).toBeGreaterThan(0);
+    const taskFunctions = wf.functions.map((fn) => {
+      expect(subs[`Fn_${fn}`]['Fn::GetAtt'][1]).toBe('Arn');
+      const id = refId(subs[`Fn_${fn}`])!;
+      expect(resources[id].Properties.Description).toBe(`Workflow task ${fn}`);
+      return id;
+    });
+    // The machine may invoke exactly its task functions (and their versions).
+    const invoked = machineStatements(name).filter((st) => actionsOf(st).includes('lambda:InvokeFunction')).flatMap((st) => refsIn(st.Resource));
+    expect([...new Set(invoked)].sort()).toEqual([...taskFunctions].sort());
+  });
+
+  it('lets the Distributed Map of firmware-update start, describe and stop its own child executions, and no other machine start anything', () => {
+    expect(files.find((f) => f.name === 'firmware-update')!.distributedMap).toBe(true);
+    for (const wf of files) {
+      const statements = machineStatements(wf.name);
+      if (wf.distributedMap) {
+        expect(on(statements, 'states:StartExecution')).toEqual([machineArn(wf.name)]);
+        // Map Run children are named <machine>/<map run label>:<execution>.
+        expect(on(statements, 'states:DescribeExecution')).toEqual([`arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Csms-${wf.name}/*`]);
+        expect(on(statements, 'states:StopExecution')).toEqual(on(statements, 'states:DescribeExecution'));
+      } else {
+        expect(on(statements, 'states:StartExecution')).toEqual([]);
+      }
+    }
+  });
+
+  it('grants StartExecution where the code starts a workflow: the router (ReserveNow effect) reservation-expiry, the api firmware-update and diagnostics-upload', () => {
+    expect(allowed('states:StartExecution')).toEqual({
+      [ROUTER]: [machineArn('reservation-expiry')],
+      [API]: [machineArn('diagnostics-upload'), machineArn('firmware-update')],
+    });
+  });
+
+  it('grants Describe/StopExecution to the api, on firmware-update executions only (rollout progress and abort)', () => {
+    expect(allowed('states:DescribeExecution')).toEqual({ [API]: [executionsArn('firmware-update')] });
+    expect(allowed('states:StopExecution')).toEqual({ [API]: [executionsArn('firmware-update')] });
+  });
+
+  it('lets the router, the notification routes and the token-handling tasks resume task tokens of our machines', () => {
+    const all = files.map((f) => machineArn(f.name)).sort();
+    const success = allowed('states:SendTaskSuccess');
+    const failure = allowed('states:SendTaskFailure');
+    const resumers = [
+      ROUTER, // CALLRESULT / CALLERROR of UpdateFirmware, GetDiagnostics, GetLog
+      'OCPP FirmwareStatusNotification (two-way route)',
+      'OCPP DiagnosticsStatusNotification (two-way route)',
+      'OCPP LogStatusNotification (two-way route)',
+      'Workflow task FirmwareAwaitStatus', // a final status that arrived before the token
+      'Workflow task DiagnosticsAwaitUpload',
+      'Workflow task FirmwareSendUpdate', // an offline or busy charge point fails the token at once
+      'Workflow task DiagnosticsRequestUpload',
+    ];
+    for (const fn of resumers) {
+      expect([fn, success[fn]]).toEqual([fn, all]);
+      expect([fn, failure[fn]]).toEqual([fn, all]);
+    }
+    for (const fn of ['OCPP Heartbeat (two-way route)', 'OCPP BootNotification (two-way route)', 'Workflow task ReservationExpiry']) expect(success[fn]).toBeUndefined();
+    expect(allowed('states:SendTaskHeartbeat')).toEqual({});
+  });
+
+  it('reads every workflow name in the code (no fallback to all machines)', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('startWorkflow\\(\\) with a name|without naming the workflow'))).toEqual([]);
+  });
+
+  it('hands every Lambda the ARN variable of every workflow and outputs each ARN', () => {
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      for (const wf of files) expect(flat(fn.Properties.Environment.Variables[wf.envVar])).toBe(machineArn(wf.name));
+    }
+    for (const wf of files) {
+      const id = wf.envVar.toLowerCase().replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+      expect(resources[refId(template.findOutputs(id)[id].Value)!].Type).toBe('AWS::StepFunctions::StateMachine');
+    }
+  });
+});
+
+describe('diagnostics bucket', () => {
+  const API = 'Operator HTTP API (IAM auth)';
+  /** The bucket the api Lambda is told about. */
+  const bucketId = () => refId(functionByDescription(API)[1].Properties.Environment.Variables.DIAGNOSTICS_BUCKET)!;
+
+  it('is private, SSE-S3, unversioned, retained, and expires files after 90 days', () => {
+    expect(resources[bucketId()].Type).toBe('AWS::S3::Bucket');
+    template.resourceCountIs('AWS::S3::Bucket', 2); // + its access log bucket
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 90, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }] },
+        LoggingConfiguration: Match.objectLike({ DestinationBucketName: Match.anyValue() }),
+        VersioningConfiguration: Match.absent(),
+      }),
+    });
+    expect(resources[bucketId()].Properties.LoggingConfiguration).toBeDefined();
+  });
+
+  it('logs access into a second private, TLS-only bucket that only S3 log delivery for this bucket may write', () => {
+    const logs = new Capture();
+    template.hasResourceProperties('AWS::S3::Bucket', { LoggingConfiguration: { DestinationBucketName: logs, LogFilePrefix: 'diagnostics-bucket/' } });
+    const logBucketId = refId(logs.asObject())!;
+    expect(resources[logBucketId].Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 90 }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logBucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: 's3:PutObject',
+            Condition: { ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketId(), 'Arn'] } }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+    for (const id of [bucketId(), logBucketId]) {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
       });
     }
   });
 
-  it('hands every Lambda the ARN variable of every deployed workflow', () => {
+  it('grants least privilege on diagnostics/*: PutObject to DiagnosticsPrepare, GetObject (+ ListBucket, for 404s) to DiagnosticsRecordOutcome and the api', () => {
+    const objects = `<${bucketId()}.Arn>/diagnostics/*`;
+    const bucket = `<${bucketId()}.Arn>`;
+    const s3: Record<string, Record<string, string[]>> = {};
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
-      for (const wf of deployable) expect(JSON.stringify(fn.Properties.Environment.Variables[wf.envVar])).toContain(`:stateMachine:Csms-${wf.name}`);
+      for (const st of statementsOf(fn.Properties.Description)) {
+        for (const action of actionsOf(st).filter((a) => a.startsWith('s3:'))) {
+          s3[fn.Properties.Description] ??= {};
+          s3[fn.Properties.Description][action] = [...(s3[fn.Properties.Description][action] ?? []), ...resourcesOf(st)];
+        }
+      }
     }
+    expect(s3).toEqual({
+      'Workflow task DiagnosticsPrepare': { 's3:PutObject': [objects] },
+      'Workflow task DiagnosticsRecordOutcome': { 's3:GetObject': [objects], 's3:ListBucket': [bucket] },
+      [API]: { 's3:GetObject': [objects], 's3:ListBucket': [bucket] },
+    });
   });
 
-  it('warns about a workflow that cannot be deployed yet instead of failing the synth', () => {
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('is not deployed: '));
-    expect(warnings).toHaveLength(files.length - deployable.length);
+  it('tells exactly those functions DIAGNOSTICS_BUCKET, and no bundle issues S3 commands without a grant', () => {
+    const holders = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment.Variables.DIAGNOSTICS_BUCKET !== undefined);
+    expect(holders.map(([, f]) => f.Properties.Description).sort()).toEqual([API, 'Workflow task DiagnosticsPrepare', 'Workflow task DiagnosticsRecordOutcome'].sort());
+    for (const [, f] of holders) expect(f.Properties.Environment.Variables.DIAGNOSTICS_BUCKET).toEqual({ Ref: bucketId() });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('issues S3 commands'))).toEqual([]);
+    expect(refId(template.findOutputs('DiagnosticsBucketName').DiagnosticsBucketName.Value)).toBe(bucketId());
+  });
+});
+
+describe('stack size', () => {
+  it('stays well under CloudFormation\'s 500 resources', () => {
+    expect(Object.keys(resources).length).toBeLessThan(450);
   });
 });
 

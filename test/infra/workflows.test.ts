@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Aspects, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CsmsFunction, REPO_ROOT } from '../../infra/constructs/csms-function';
@@ -64,6 +64,27 @@ describe('workflow files', () => {
   });
 });
 
+describe('a workflow whose task function is missing', () => {
+  /** A stack with one placeholder resource (CloudFormation refuses empty templates). */
+  const stackNamed = (name: string) => {
+    const stack = new Stack(new App(), name);
+    new CfnResource(stack, 'Placeholder', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    return stack;
+  };
+
+  it('is a synth error (cdk synth fails), never silently left out', () => {
+    const missing = stackNamed('Gap');
+    const files = [file('firmware-update', ASL)];
+    expect(Workflows.deployable(missing, files, (name) => name !== 'SendUpdate')).toEqual([]);
+    const errors = Annotations.fromStack(missing).findError('*', Match.stringLikeRegexp('csms:workflow-skipped: infra/workflows/firmware-update.asl.json cannot be deployed: functions/workflows/SendUpdate.ts'));
+    expect(errors).toHaveLength(1);
+
+    const complete = stackNamed('Complete');
+    expect(Workflows.deployable(complete, files, () => true)).toEqual(files);
+    expect(Annotations.fromStack(complete).findError('*', Match.anyValue())).toEqual([]);
+  });
+});
+
 describe('Workflows construct', () => {
   let stack: Stack;
   let template: Template;
@@ -82,7 +103,7 @@ describe('Workflows construct', () => {
     caller = new CsmsFunction(stack, 'Caller', { entry: 'functions/api.ts', description: 'caller', ...common });
     workflows = new Workflows(stack, 'Workflows', { files: [file('firmware-update', ASL)], taskFunction: (n) => fns[n], tables, logRetention: RetentionDays.ONE_WEEK, destroyOnRemoval: true });
     workflows.grantStart(caller, new Set(['FIRMWARE_UPDATE_STATE_MACHINE_ARN']));
-    workflows.grantResume(caller);
+    workflows.grantResume(caller, ['states:SendTaskSuccess', 'states:SendTaskFailure']);
     workflows.grantDescribe(caller, 'all');
     Aspects.of(stack).add(new JustifiedWildcards());
     template = Template.fromStack(stack);
@@ -124,6 +145,7 @@ describe('Workflows construct', () => {
     expect(on('states:StartExecution')).toContain(':stateMachine:Wf-firmware-update');
     expect(on('states:SendTaskSuccess')).toContain(':stateMachine:Wf-firmware-update');
     expect(on('states:SendTaskFailure')).toContain(':stateMachine:Wf-firmware-update');
+    expect(on('states:SendTaskHeartbeat')).toBe('[]'); // only the responses the code issues
     expect(on('states:DescribeExecution')).toContain(':execution:Wf-firmware-update:*');
     expect(Workflows.environment(stack, [file('firmware-update', ASL)])).toHaveProperty('FIRMWARE_UPDATE_STATE_MACHINE_ARN');
   });
