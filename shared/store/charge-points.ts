@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { db } from '../aws';
+import { setAttributesExpression } from './expressions';
 import { config } from '../config';
 import type { Protocol } from '../ocpp/protocol';
 import { tableName } from './tables';
@@ -196,23 +197,10 @@ export async function recordStatus(chargePointId: string, key: string, status: C
 
 /** Merges attributes into a charge point's record (used by call effects such as GetConfiguration). */
 export async function setAttributes(chargePointId: string, attrs: Record<string, unknown>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(attrs).map(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#a${i} = :v${i}`;
-  });
-  if (!sets.length) return;
+  const set = setAttributesExpression(attrs);
+  if (!set) return;
   try {
-    await db().send(new UpdateCommand({
-      TableName: table(),
-      Key: { chargePointId },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(chargePointId)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }));
+    await db().send(new UpdateCommand({ TableName: table(), Key: { chargePointId }, ...set, ConditionExpression: 'attribute_exists(chargePointId)' }));
   } catch (e) {
     if (!isConditionFailure(e)) throw e;
   }

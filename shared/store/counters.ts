@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from '../aws';
+import { setAttributesExpression } from './expressions';
 import { isConditionFailure } from './charge-points';
 import { tableName } from './tables';
 
@@ -96,23 +97,10 @@ export async function getRecord(key: string): Promise<Record<string, unknown> | 
 
 /** Sets attributes of an existing record; false when there is no such record. */
 export async function updateRecord(key: string, attrs: Record<string, unknown>): Promise<boolean> {
-  const names: Record<string, string> = { '#k': 'key' };
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(attrs).map(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#a${i} = :v${i}`;
-  });
-  if (!sets.length) return true;
+  const set = setAttributesExpression(attrs, { '#k': 'key' });
+  if (!set) return true;
   try {
-    await db().send(new UpdateCommand({
-      TableName: table(),
-      Key: { key },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(#k)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }));
+    await db().send(new UpdateCommand({ TableName: table(), Key: { key }, ...set, ConditionExpression: 'attribute_exists(#k)' }));
     return true;
   } catch (e) {
     if (isConditionFailure(e)) return false;

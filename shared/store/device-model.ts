@@ -1,5 +1,6 @@
 import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
+import { setAttributesExpression } from './expressions';
 import { tableName } from './tables';
 
 /**
@@ -53,13 +54,7 @@ export async function listVariables(chargePointId: string): Promise<DeviceVariab
  */
 export async function mergeVariables(chargePointId: string, vars: DeviceVariable[]): Promise<void> {
   await Promise.all(vars.map(({ variableKey, ...fields }) => {
-    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
-    return db().send(new UpdateCommand({
-      TableName: tableName('deviceModel'),
-      Key: { chargePointId, variableKey },
-      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
-      ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-    }));
+    const set = setAttributesExpression(fields);
+    return set && db().send(new UpdateCommand({ TableName: tableName('deviceModel'), Key: { chargePointId, variableKey }, ...set }));
   }));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
 import { isConditionFailure } from '../store/charge-points';
+import { setAttributesExpression } from '../store/expressions';
 import { tableName } from '../store/tables';
 
 /**
@@ -316,21 +317,9 @@ export async function putChargePointState(chargePointId: string, name: string, s
 
 /** Sets some attributes of a state item (creating it when absent). */
 export async function mergeChargePointState(chargePointId: string, name: string, attrs: Record<string, unknown>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(attrs).map(([k, v], i) => {
-    names[`#a${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#a${i} = :v${i}`;
-  });
-  if (!sets.length) return;
-  await db().send(new UpdateCommand({
-    TableName: table(),
-    Key: { jobId: chargePointPartition(chargePointId), itemKey: name },
-    UpdateExpression: `SET ${sets.join(', ')}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  }));
+  const set = setAttributesExpression(attrs);
+  if (!set) return;
+  await db().send(new UpdateCommand({ TableName: table(), Key: { jobId: chargePointPartition(chargePointId), itemKey: name }, ...set }));
 }
 
 /** The charge points' records needed by job views (BatchGet of 100). */
