@@ -6,13 +6,14 @@ import { postFrame } from '../shared/lambda/post';
 import { answerBrokenFrame, answerCall } from '../shared/ocpp/inbound';
 import { CALL, FrameError, parseFrame } from '../shared/ocpp/framing';
 import { handlersFor } from '../shared/ocpp/routes';
+import { runtimeValidation } from '../shared/ocpp/validation';
 
 export const handler = async (event: WebSocketEvent) => {
   const identity = identityFrom(event);
   let answer: string | undefined;
   try {
     const frame = parseFrame(event.body);
-    if (frame.type === CALL) answer = await answerCall(frame, identity, handlersFor(frame.action));
+    if (frame.type === CALL) answer = await answerCall(frame, identity, handlersFor(frame.action), runtimeValidation);
     else await completeCall(frame, identity, event.body ?? '');
   } catch (e) {
     if (!(e instanceof FrameError)) throw e;

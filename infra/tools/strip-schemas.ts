@@ -1,5 +1,6 @@
 // `npm run schemas`: regenerates shared/ocpp/schemas/*.json from the official OCA schemas bundled
 // in ocpp-rpc, without documentation keywords. test/unit/schemas.test.ts fails if they drift.
+// The script then runs generate-validators.ts (the route Lambdas' validators from these schemas).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripDocs } from '../../shared/ocpp/schema-strip';

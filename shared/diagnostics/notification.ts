@@ -1,6 +1,6 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { getActiveJob, recordTargetStatus } from '../workflows/jobs';
-import { settleUploadTask } from './tasks';
+import { settleUploadTask } from './settle';
 
 /**
  * A charge point's upload status, whichever generation reported it: recorded with its time in the

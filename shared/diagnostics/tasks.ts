@@ -7,11 +7,12 @@ import { callFailureName, explainError, failTask, TaskError, type CaughtError } 
 import {
   clearActiveJob, createJob, finishTarget, getJob, getTarget, putTargets, setActiveJob, setActiveToken, setTargetDetails, updateJob,
 } from '../workflows/jobs';
-import { resumeTask } from '../workflows/task-token';
 import { InvalidRequestError } from '../workflows/validation';
 import { parseDiagnosticsRequest, type DiagnosticsRequest } from './request';
-import { uploadErrorName, uploadVerdict } from './statuses';
 import { uploadStorage } from './storage';
+import { settleUploadTask } from './settle';
+
+export { settleUploadTask }; // moved to ./settle.ts
 
 /**
  * The tasks of the diagnostics-upload workflow (infra/workflows/diagnostics-upload.asl.json):
@@ -109,12 +110,6 @@ export async function awaitUpload(event: { run: DiagnosticsRun; taskToken: strin
   }
   const last = (await getTarget(run.jobId, run.chargePointId))?.history.at(-1)?.status;
   if (last) await settleUploadTask(taskToken, last);
-}
-
-export async function settleUploadTask(taskToken: string, status: string): Promise<void> {
-  const verdict = uploadVerdict(status);
-  if (verdict === 'succeeded') await resumeTask(taskToken, { ok: true, output: { status } });
-  else if (verdict === 'failed') await resumeTask(taskToken, { ok: false, error: uploadErrorName(status), cause: `The charge point reported ${status}` });
 }
 
 /** Last step — the outcome; on success the file must be in our storage (unless it went to the operator's location). */

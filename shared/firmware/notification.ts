@@ -1,6 +1,6 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { getActiveJob, recordTargetStatus } from '../workflows/jobs';
-import { settleFirmwareTask } from './tasks';
+import { settleFirmwareTask } from './settle';
 
 /**
  * A charge point's firmware status, whichever generation reported it: recorded with its time in

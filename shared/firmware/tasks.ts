@@ -9,9 +9,10 @@ import {
   clearActiveJob, createJob, finishTarget, getJob, getTarget, listTargets, putTargets, setActiveJob, setActiveToken, setTargetDetails, updateJob,
   type JobStatus,
 } from '../workflows/jobs';
-import { resumeTask } from '../workflows/task-token';
 import { InvalidRequestError, matchesSelector, MAX_ROLLOUT_CHARGE_POINTS, parseRolloutRequest, type FirmwareRequest, type FleetSelector } from './request';
-import { firmwareErrorName, firmwareVerdict } from './statuses';
+import { settleFirmwareTask } from './settle';
+
+export { settleFirmwareTask }; // moved to ./settle.ts
 
 /**
  * The tasks of the firmware-update workflow (infra/workflows/firmware-update.asl.json), one Lambda
@@ -133,13 +134,6 @@ export async function awaitFirmwareStatus(event: { target: FirmwareTarget; taskT
   const item = await getTarget(target.jobId, target.chargePointId);
   const last = item?.history.at(-1)?.status;
   if (last) await settleFirmwareTask(taskToken, last);
-}
-
-/** Resumes the waiting task if `status` is final. */
-export async function settleFirmwareTask(taskToken: string, status: string): Promise<void> {
-  const verdict = firmwareVerdict(status);
-  if (verdict === 'succeeded') await resumeTask(taskToken, { ok: true, output: { status } });
-  else if (verdict === 'failed') await resumeTask(taskToken, { ok: false, error: firmwareErrorName(status), cause: `The charge point reported ${status}` });
 }
 
 /** Step 4 — the charge point's outcome; frees it for the next firmware job. */

@@ -5,16 +5,20 @@ import type { ActionHandlers, CallContext, Identity } from './context';
 import { INTERNAL_ERROR_DESCRIPTION, OcppError, wireCode } from './errors';
 import { CALL, errorFrame, FrameError, parseFrame, resultFrame, type Frame } from './framing';
 import { versionOf } from './protocol';
-import { assertPayload, checkPayload, isKnownAction } from './validation';
+import { payloadError, type CallValidation } from './validators';
 
 /**
  * Turns one inbound CALL into the frame to send back: validates the request, gates on the
  * registration status, runs the action, validates our answer. Never throws.
+ * `validation` is the router's runtime Ajv (shared/ocpp/validation.ts, any action) or a route
+ * Lambda's generated validators (shared/ocpp/validators, its one action): this module imports
+ * neither, so a route Lambda's bundle carries no schema set and no Ajv compiler.
  */
 export async function answerCall(
   frame: Extract<Frame, { type: typeof CALL }>,
   identity: Identity,
   handlers: ActionHandlers | undefined,
+  validation: CallValidation,
   receivedAt = new Date(),
 ): Promise<string> {
   const version = versionOf(identity.protocol);
@@ -24,7 +28,7 @@ export async function answerCall(
     const impl = handlers?.[version];
     if (!impl) {
       // OCPP-J: NotImplemented = action unknown to the receiver; NotSupported = known but not supported.
-      throw isKnownAction(version, frame.action)
+      throw validation.isKnownAction(version, frame.action)
         ? new OcppError('NotSupported', `${frame.action} is not supported by this CSMS for OCPP ${version}`)
         : new OcppError('NotImplemented', `Unknown action ${frame.action}`);
     }
@@ -33,9 +37,10 @@ export async function answerCall(
       throw new OcppError('SecurityError', `Charge point is ${identity.registrationStatus}: only BootNotification is accepted`);
     }
     const request = identity.protocol === 'ocpp2.0' ? adaptRequestFrom20(frame.action, frame.payload) : frame.payload;
-    assertPayload(version, frame.action, 'req', request);
+    const badRequest = validation.check(version, frame.action, 'req', request);
+    if (badRequest) throw payloadError(badRequest);
     const response = await impl(request, ctx);
-    const invalid = checkPayload(version, frame.action, 'conf', response);
+    const invalid = validation.check(version, frame.action, 'conf', response);
     if (invalid) {
       log.error('our response failed its schema', { action: frame.action, chargePointId: identity.chargePointId, reason: invalid.message });
       throw new OcppError('InternalError', INTERNAL_ERROR_DESCRIPTION);
@@ -66,7 +71,12 @@ export function answerBrokenFrame(e: FrameError, identity: Identity): string | u
 }
 
 /** A two-way route's whole job: body in, frame out (or nothing when no answer is owed). */
-export async function answerRaw(body: string | undefined, identity: Identity, handlersFor: (action: string) => ActionHandlers | undefined): Promise<string | undefined> {
+export async function answerRaw(
+  body: string | undefined,
+  identity: Identity,
+  handlersFor: (action: string) => ActionHandlers | undefined,
+  validation: CallValidation,
+): Promise<string | undefined> {
   let frame: Frame;
   try {
     frame = parseFrame(body);
@@ -74,5 +84,5 @@ export async function answerRaw(body: string | undefined, identity: Identity, ha
     return answerBrokenFrame(e as FrameError, identity);
   }
   if (frame.type !== CALL) return undefined;
-  return answerCall(frame, identity, handlersFor(frame.action));
+  return answerCall(frame, identity, handlersFor(frame.action), validation);
 }

@@ -1,12 +1,10 @@
 import { runCommand, type CommandResult } from '../calls/command';
 import { GuardRejection } from '../calls/guards';
 import type { EffectContext } from '../calls/effects';
-import { log } from '../log';
-import { fromIdToken201, groupKeyOf, isTokenKind, LEGACY_KIND, parseTokenName, tokenKey, tokenName } from '../authorization/tokens';
+import { fromIdToken201, parseTokenName, tokenName } from '../authorization/tokens';
 import { addToCounter } from '../store/counters';
 import { getChargePoint, liveConnectionId } from '../store/charge-points';
 import { listVariables } from '../store/device-model';
-import type { TransactionRecord } from '../store/transactions';
 import { startWorkflow } from '../workflows/start';
 import { InvalidRequestError, isDateTime } from '../workflows/validation';
 import { getReservation, putReservation, setReservationAttributes, transitionReservation, type Reservation, type ReservationStatus } from './store';
@@ -197,28 +195,4 @@ export async function checkReservationExpiry(event: { chargePointId: string; res
 
 // ---- a transaction uses its reservation ------------------------------------------------------------
 
-/**
- * 1.6 §5.13 "(1) a transaction is started for the reserved idTag or parent idTag" (the charge point
- * sends the reservationId in StartTransaction.req); 2.0.1 H03 (TransactionEvent reservationId).
- * The reservation becomes Used when the transaction's token is the reserved idTag or belongs to the
- * reserved parentIdTag. A StartTransaction queued while offline uses it if it started before expiry.
- */
-export async function consumeReservation(tx: TransactionRecord): Promise<boolean> {
-  if (tx.reservationId === undefined || tx.reservationId === null) return false;
-  const r = await getReservation(tx.chargePointId, tx.reservationId);
-  if (!r) {
-    log.warn('transaction names an unknown reservation', { chargePointId: tx.chargePointId, reservationId: tx.reservationId, transactionId: tx.transactionId });
-    return false;
-  }
-  const reservedKey = tokenKey(parseTokenName(r.idTag));
-  // The transaction's key carries the 2.0.1 token type; its idTag is the bare value (a KeyCode 1234 is not the card 1234).
-  const txKey = tx.idTagKey ?? (tx.idTag === undefined ? undefined : tokenKey({ value: tx.idTag, type: isTokenKind(tx.idTokenType) ? tx.idTokenType : LEGACY_KIND }));
-  const sameTag = txKey === reservedKey;
-  const sameGroup = !!r.parentIdTag && tx.groupKey === groupKeyOf(reservedKey, r.parentIdTag);
-  if (!sameTag && !sameGroup) {
-    log.warn('transaction names a reservation of another idTag', { chargePointId: tx.chargePointId, reservationId: r.reservationId, transactionId: tx.transactionId });
-    return false;
-  }
-  const startedBeforeExpiry = Date.parse(tx.startedAt) <= Date.parse(r.expiryDate);
-  return transitionReservation(r.chargePointId, r.reservationId, startedBeforeExpiry ? ['Active', 'Expired'] : ['Active'], 'Used', { usedAt: tx.startedAt, transactionId: tx.transactionId });
-}
+export { consumeReservation } from './consume'; // moved to ./consume.ts
