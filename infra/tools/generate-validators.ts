@@ -31,7 +31,6 @@ export function standalone(version: string, action: string): string | undefined 
   const conf = byId.get(`urn:${action}.conf`);
   if (!req || !conf) return undefined;
   // A fresh Ajv per version: both sets use the same $ids. Same options and keywords as the runtime path.
-  // A fresh Ajv per version: both sets use the same $ids. Same options and keywords as the runtime path.
   const ajv = configureAjv(new Ajv({ ...AJV_OPTIONS, code: { source: true, lines: true } }));
   ajv.addSchema(req);
   ajv.addSchema(conf);
