@@ -26,6 +26,7 @@ interface Connection {
   lastActiveAt: number;
   sourceIp: string;
   userAgent: string;
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** API Gateway's WebSocket limits: 128 KB per message (32 KB frames are reassembled by ws). */
@@ -48,7 +49,13 @@ export class GatewayEmulator {
   private readonly domainName: string;
   private closing = false;
 
-  constructor(private readonly fns: GatewayFunctions, private readonly stage = 'local', domainName = '127.0.0.1') {
+  constructor(
+    private readonly fns: GatewayFunctions,
+    /** API Gateway closes a connection after 10 min without messages and at 2 h of age, whatever it does. */
+    private readonly limits: { idleTimeoutMs: number; maxConnectionAgeMs: number } = { idleTimeoutMs: 600_000, maxConnectionAgeMs: 7_200_000 },
+    private readonly stage = 'local',
+    domainName = '127.0.0.1',
+  ) {
     this.domainName = domainName;
   }
 
@@ -123,11 +130,17 @@ export class GatewayEmulator {
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? ''),
       };
       this.connections.set(connectionId, conn);
+      const goingAway = (reason: string) => () => ws.readyState === ws.OPEN && ws.close(1001, reason);
+      conn.idleTimer = setTimeout(goingAway('Idle timeout'), this.limits.idleTimeoutMs);
+      const ageTimer = setTimeout(goingAway('Maximum connection duration reached'), this.limits.maxConnectionAgeMs);
       ws.on('message', (data, isBinary) => {
         conn.lastActiveAt = Date.now();
+        conn.idleTimer?.refresh();
         this.track(this.message(conn, isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString()));
       });
       ws.on('close', () => {
+        clearTimeout(conn.idleTimer);
+        clearTimeout(ageTimer);
         this.connections.delete(connectionId);
         if (this.closing) return; // shutting down: the stand-ins behind the Lambdas are going away
         this.track(this.fns.disconnect(
@@ -189,6 +202,7 @@ export class GatewayEmulator {
         const data = Buffer.concat(chunks);
         if (data.length > MAX_MESSAGE_BYTES) return send(413, { message: 'Message too long' });
         conn.socket.send(data.toString('utf8'));
+        conn.idleTimer?.refresh();
         send(200);
       });
     } else if (req.method === 'GET') {

@@ -77,6 +77,9 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     disconnect: await load('../../functions/disconnect'),
     router: await load('../../functions/router'),
     routes,
+  }, {
+    idleTimeoutMs: Number(process.env.CSMS_IDLE_TIMEOUT_MS ?? 600_000),
+    maxConnectionAgeMs: Number(process.env.CSMS_CONNECTION_MAX_AGE_MS ?? 7_200_000),
   });
   gateway.attach(server);
   const api = await load('../../functions/api');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootCsms } from '../support/local';
+import { bootCsms, eventually } from '../support/local';
 import { connectStatus, newId, rawClient, strictClient } from '../support/clients';
 
 const boot16 = { chargePointVendor: 'Acme', chargePointModel: 'AC-22' };
@@ -58,6 +58,37 @@ describe('auto-registration off (the cloud default)', () => {
     } finally {
       await csms.close();
       process.env.CSMS_AUTO_REGISTER = 'true';
+    }
+  });
+});
+
+describe('API Gateway connection limits, emulated', () => {
+  it('closes an idle connection (1001) and one that reached its maximum age, and records the disconnect', async () => {
+    const csms = await bootCsms({ env: { CSMS_IDLE_TIMEOUT_MS: '300', CSMS_CONNECTION_MAX_AGE_MS: '1200' } });
+    try {
+      const silentId = newId();
+      const silent = await rawClient(`${csms.chargePointUrl}/${silentId}`, 'ocpp1.6');
+      const chattyId = newId();
+      const chatty = await rawClient(`${csms.chargePointUrl}/${chattyId}`, 'ocpp1.6');
+      const closed = (ws: typeof silent) => new Promise<{ code: number; at: number }>((r) => ws.ws.once('close', (code) => r({ code, at: Date.now() })));
+      const silentClosed = closed(silent);
+      const chattyClosed = closed(chatty);
+      const start = Date.now();
+      // Heartbeats every 100 ms keep the chatty one past the idle timeout, not past the maximum age.
+      const beat = setInterval(() => chatty.ws.readyState === chatty.ws.OPEN && chatty.send([2, `hb${Date.now()}`, 'Heartbeat', {}]), 100);
+      const s = await silentClosed;
+      expect(s.code).toBe(1001);
+      expect(s.at - start).toBeLessThan(1000);
+      const c = await chattyClosed;
+      clearInterval(beat);
+      expect(c.code).toBe(1001);
+      expect(c.at - start).toBeGreaterThanOrEqual(1000);
+      await eventually(async () => (await csms.api.get(`/charge-points/${silentId}`)).body.disconnectedAt !== undefined);
+      expect((await csms.api.get(`/charge-points/${silentId}`)).body.connected).toBe(false);
+    } finally {
+      await csms.close();
+      delete process.env.CSMS_IDLE_TIMEOUT_MS;
+      delete process.env.CSMS_CONNECTION_MAX_AGE_MS;
     }
   });
 });
