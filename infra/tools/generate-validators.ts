@@ -1,10 +1,11 @@
 // `npm run schemas` (after strip-schemas.ts): regenerates shared/ocpp/validators/<Action>.ts, Ajv
 // standalone code for each charge-point-initiated action (the keys of ROUTES) and each version
-// whose schema set has it, and shared/ocpp/validators/names.ts, the action names per version.
+// whose schema set has it.
 // Route Lambdas validate with these instead of compiling the schema sets at runtime, so their
 // bundles carry neither the schemas nor Ajv's compiler. test/unit/validators.test.ts fails if the
 // committed files drift from what this produces, or if they disagree with the runtime validators.
-import Ajv from 'ajv';
+import Ajv, { _ } from 'ajv';
+import { OCPP_FORMATS } from '../../shared/ocpp/formats';
 import standaloneCode from 'ajv/dist/standalone';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +23,6 @@ export function routeActions(): string[] {
   return readdirSync(join(__dirname, '../../functions/ocpp')).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, '')).sort();
 }
 
-const actionsOf = (schemas: Array<{ $id: string }>) => [...new Set(schemas.map((s) => s.$id.replace(/^urn:/, '').replace(/\.(req|conf)$/, '')))].sort();
-
 /** One version's req/conf validators of one action as standalone code, wrapped so two versions can share a module. */
 export function standalone(version: string, action: string): string | undefined {
   const byId = new Map(SETS[version].map((s) => [s.$id, s]));
@@ -31,10 +30,13 @@ export function standalone(version: string, action: string): string | undefined 
   const conf = byId.get(`urn:${action}.conf`);
   if (!req || !conf) return undefined;
   // A fresh Ajv per version: both sets use the same $ids. Same options and keywords as the runtime path.
-  const ajv = configureAjv(new Ajv({ ...AJV_OPTIONS, code: { source: true, lines: true } }));
+  const ajv = configureAjv(new Ajv({ ...AJV_OPTIONS, code: { source: true, lines: true, formats: _`require("../formats").OCPP_FORMATS` } }));
   ajv.addSchema(req);
   ajv.addSchema(conf);
   let code = standaloneCode(ajv, { req: `urn:${action}.req`, conf: `urn:${action}.conf` }).replace(/^"use strict";\n?/, '');
+  for (const [, format] of code.matchAll(/OCPP_FORMATS\["([^"]+)"\]/g)) {
+    if (!OCPP_FORMATS[format]) throw new Error(`${action} (${version}) uses format "${format}": add it to shared/ocpp/formats.ts`);
+  }
   // Standalone code declares every schema it compiled, used or not; the unused ones are dead weight in the bundle.
   code = code.replace(/^const (schema\d+) = .*;\n/gm, (line, name: string) => (code.split(new RegExp(`\\b${name}\\b`)).length > 2 ? line : ''));
   return `const v${version.replace(/\./g, '')} = ((exports) => {\n${code.trimEnd()}\nreturn exports;\n})({});\n`;
@@ -56,8 +58,6 @@ export function generateValidators(): Map<string, string> {
     if (!parts.length) throw new Error(`${action} is in no schema set`);
     files.set(`${action}.ts`, `${HEADER}// @ts-nocheck\n/* eslint-disable */\nimport type { ActionValidators } from './index';\n\n${parts.join('\n')}\nconst validators: ActionValidators = {\n${entries.join('\n')}\n};\nexport default validators;\n`);
   }
-  const names = Object.entries(SETS).map(([v, s]) => `  '${v}': ${JSON.stringify(actionsOf(s))},`).join('\n');
-  files.set('names.ts', `${HEADER}import type { OcppVersion } from '../protocol';\n\n/** The actions (both directions) of each version's schema set. */\nexport const ACTION_NAMES: Record<OcppVersion, readonly string[]> = {\n${names}\n};\n`);
   return files;
 }
 

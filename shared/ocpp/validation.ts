@@ -1,5 +1,6 @@
 import Ajv, { _, type KeywordDefinition, type Options, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
+import { isDateTime } from './formats';
 import schemas16 from './schemas/ocpp1_6.json';
 import schemas201 from './schemas/ocpp2_0_1.json';
 import type { OcppVersion } from './protocol';
@@ -40,9 +41,14 @@ export const TOLERANT_MULTIPLE_OF: KeywordDefinition = {
   },
 };
 
-/** Formats (ajv-formats "full", which also sets the standalone `code.formats` import) and the tolerant multipleOf. */
+/**
+ * The two formats the OCA schemas use — date-time (./formats.ts, ajv-formats' full-mode check,
+ * small enough for route bundles; generated code imports it through `code.formats`) and uri
+ * (only in CSMS→charge point requests, from ajv-formats) — and the tolerant multipleOf.
+ */
 export function configureAjv(a: Ajv): Ajv {
-  addFormats(a);
+  a.addFormat('date-time', isDateTime);
+  a.addFormat('uri', fullFormats.uri);
   a.removeKeyword('multipleOf');
   a.addKeyword(TOLERANT_MULTIPLE_OF);
   return a;

@@ -58,7 +58,7 @@ return errors === 0;
 
 exports.conf = validate2;
 const schema2 = {"$id":"urn:Authorize.conf","$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTagInfo":{"type":"object","properties":{"expiryDate":{"type":"string","format":"date-time"},"parentIdTag":{"type":"string","maxLength":20},"status":{"type":"string","enum":["Accepted","Blocked","Expired","Invalid","ConcurrentTx"]}},"additionalProperties":false,"required":["status"]}},"required":["idTagInfo"],"type":"object"};
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:Authorize.conf" */;
@@ -107,7 +107,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
+if(!(formats0(data1))){
 validate2.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",schemaPath:"#/properties/idTagInfo/properties/expiryDate/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
@@ -1073,7 +1073,7 @@ validate24.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1130,7 +1130,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(!(formats0.validate(data2))){
+if(!(formats0(data2))){
 validate16.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",schemaPath:"#/properties/cacheExpiryDateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }

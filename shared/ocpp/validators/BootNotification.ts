@@ -240,7 +240,7 @@ return errors === 0;
 
 exports.conf = validate2;
 const schema2 = {"$id":"urn:BootNotification.conf","$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"status":{"type":"string","enum":["Accepted","Pending","Rejected"]},"currentTime":{"type":"string","format":"date-time"},"interval":{"type":"integer"}},"required":["status","currentTime","interval"],"type":"object"};
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:BootNotification.conf" */;
@@ -286,7 +286,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(errors === _errs4){
 if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
+if(!(formats0(data1))){
 validate2.errors = [{instancePath:instancePath+"/currentTime",schemaPath:"#/properties/currentTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
@@ -805,7 +805,7 @@ validate13.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:BootNotification.conf" */;
@@ -846,7 +846,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
+if(!(formats0(data1))){
 validate10.errors = [{instancePath:instancePath+"/currentTime",schemaPath:"#/properties/currentTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }

@@ -28,7 +28,7 @@ return errors === 0;
 }
 
 exports.conf = validate2;
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:Heartbeat.conf" */;
@@ -57,7 +57,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(!(formats0.validate(data0))){
+if(!(formats0(data0))){
 validate2.errors = [{instancePath:instancePath+"/currentTime",schemaPath:"#/properties/currentTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
@@ -198,7 +198,7 @@ validate5.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:Heartbeat.conf" */;
@@ -239,7 +239,7 @@ const _errs3 = errors;
 if(errors === _errs3){
 if(errors === _errs3){
 if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
+if(!(formats0(data1))){
 validate4.errors = [{instancePath:instancePath+"/currentTime",schemaPath:"#/properties/currentTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }

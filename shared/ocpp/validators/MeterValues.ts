@@ -6,7 +6,7 @@ import type { ActionValidators } from './index';
 const v16 = ((exports) => {
 exports.req = validate1;
 const schema1 = {"$id":"urn:MeterValues.req","$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"connectorId":{"type":"integer"},"transactionId":{"type":"integer"},"meterValue":{"type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}}},"required":["connectorId","meterValue"],"type":"object"};
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:MeterValues.req" */;
@@ -88,7 +88,7 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(errors === _errs11){
 if(typeof data4 === "string"){
-if(!(formats0.validate(data4))){
+if(!(formats0(data4))){
 validate1.errors = [{instancePath:instancePath+"/meterValue/" + i0+"/timestamp",schemaPath:"#/properties/meterValue/items/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
@@ -746,7 +746,7 @@ validate6.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -822,7 +822,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data3 === "string"){
-if(!(formats0.validate(data3))){
+if(!(formats0(data3))){
 validate4.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }

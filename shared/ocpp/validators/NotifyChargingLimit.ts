@@ -669,7 +669,7 @@ validate9.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -722,7 +722,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
-if(!(formats0.validate(data2))){
+if(!(formats0(data2))){
 validate4.errors = [{instancePath:instancePath+"/startSchedule",schemaPath:"#/properties/startSchedule/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }

@@ -703,7 +703,7 @@ validate4.errors = vErrors;
 return errors === 0;
 }
 
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:NotifyReport.req" */;
@@ -757,7 +757,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data2 === "string"){
-if(!(formats0.validate(data2))){
+if(!(formats0(data2))){
 validate1.errors = [{instancePath:instancePath+"/generatedAt",schemaPath:"#/properties/generatedAt/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }

@@ -7,7 +7,7 @@ const v16 = ((exports) => {
 exports.req = validate1;
 const schema1 = {"$id":"urn:StopTransaction.req","$schema":"http://json-schema.org/draft-07/schema","additionalProperties":false,"properties":{"idTag":{"type":"string","maxLength":20},"meterStop":{"type":"integer"},"timestamp":{"type":"string","format":"date-time"},"transactionId":{"type":"integer"},"reason":{"type":"string","enum":["EmergencyStop","EVDisconnected","HardReset","Local","Other","PowerLoss","Reboot","Remote","SoftReset","UnlockCommand","DeAuthorized"]},"transactionData":{"type":"array","items":{"type":"object","properties":{"timestamp":{"type":"string","format":"date-time"},"sampledValue":{"type":"array","items":{"type":"object","properties":{"value":{"type":"string"},"context":{"type":"string","enum":["Interruption.Begin","Interruption.End","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger","Other"]},"format":{"type":"string","enum":["Raw","SignedData"]},"measurand":{"type":"string","enum":["Energy.Active.Export.Register","Energy.Active.Import.Register","Energy.Reactive.Export.Register","Energy.Reactive.Import.Register","Energy.Active.Export.Interval","Energy.Active.Import.Interval","Energy.Reactive.Export.Interval","Energy.Reactive.Import.Interval","Power.Active.Export","Power.Active.Import","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","Power.Factor","Current.Import","Current.Export","Current.Offered","Voltage","Frequency","Temperature","SoC","RPM"]},"phase":{"type":"string","enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"location":{"type":"string","enum":["Cable","EV","Inlet","Outlet","Body"]},"unit":{"type":"string","enum":["Wh","kWh","varh","kvarh","W","kW","VA","kVA","var","kvar","A","V","K","Celcius","Celsius","Fahrenheit","Percent"]}},"additionalProperties":false,"required":["value"]}}},"additionalProperties":false,"required":["timestamp","sampledValue"]}}},"required":["transactionId","timestamp","meterStop"],"type":"object"};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
-const formats0 = require("ajv-formats/dist/formats").fullFormats["date-time"];
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
 
 function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:StopTransaction.req" */;
@@ -70,7 +70,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(errors === _errs6){
 if(typeof data2 === "string"){
-if(!(formats0.validate(data2))){
+if(!(formats0(data2))){
 validate1.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
@@ -150,7 +150,7 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(errors === _errs17){
 if(typeof data7 === "string"){
-if(!(formats0.validate(data7))){
+if(!(formats0(data7))){
 validate1.errors = [{instancePath:instancePath+"/transactionData/" + i0+"/timestamp",schemaPath:"#/properties/transactionData/items/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
@@ -423,7 +423,7 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(errors === _errs5){
 if(typeof data1 === "string"){
-if(!(formats0.validate(data1))){
+if(!(formats0(data1))){
 validate2.errors = [{instancePath:instancePath+"/idTagInfo/expiryDate",schemaPath:"#/properties/idTagInfo/properties/expiryDate/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
 return false;
 }
