@@ -1,4 +1,4 @@
-import { connectorSeries, evseSeries, putMeterValues, readSeries, transactionSeries } from '../store/meter-values';
+import { connectorSeries, evseSeries, putMeterValues, putMeterValuesOnce, readSeries, transactionSeries, type MeterValuesItem } from '../store/meter-values';
 import type { Generation } from '../store/transactions';
 import { fingerprint } from '../transactions/fingerprint';
 
@@ -14,6 +14,8 @@ export interface MeterValuesInput {
   source: 'MeterValues' | 'StopTransaction' | 'TransactionEvent';
   messageId: string;
   receivedAt: Date;
+  /** Fingerprint of the whole message when its other fields matter too (default: of the values). */
+  contentKey?: string;
 }
 
 const iso = (ts: string) => {
@@ -26,14 +28,25 @@ const iso = (ts: string) => {
  * one write. Nothing is dropped or reinterpreted: the wire MeterValue[] is stored as it came.
  */
 export async function recordMeterValues(m: MeterValuesInput): Promise<void> {
-  if (!m.meterValue.length) return;
+  if (m.meterValue.length) await putMeterValues(meterValuesItem(m));
+}
+
+/**
+ * The same write, only if this exact message was not stored before (one conditional PutItem):
+ * false for a retry, so a 2.0.1 periodic TransactionEvent needs no fingerprint in its transaction.
+ */
+export async function recordMeterValuesOnce(m: MeterValuesInput): Promise<boolean> {
+  return m.meterValue.length ? putMeterValuesOnce(meterValuesItem(m)) : true;
+}
+
+function meterValuesItem(m: MeterValuesInput): MeterValuesItem {
   const seriesId = m.transactionId !== undefined
     ? transactionSeries(m.chargePointId, m.transactionId)
     : m.evseId !== undefined ? evseSeries(m.chargePointId, m.evseId) : connectorSeries(m.chargePointId, m.connectorId ?? 0);
   const first = (m.meterValue as Array<{ timestamp: string }>).map((v) => iso(v.timestamp)).sort()[0];
-  await putMeterValues({
+  return {
     seriesId,
-    sampleKey: `${first}#${fingerprint([m.source, m.connectorId, m.evseId, m.meterValue])}`,
+    sampleKey: `${first}#${m.contentKey ?? fingerprint([m.source, m.connectorId, m.evseId, m.meterValue])}`,
     chargePointId: m.chargePointId,
     version: m.version,
     connectorId: m.connectorId,
@@ -43,7 +56,7 @@ export async function recordMeterValues(m: MeterValuesInput): Promise<void> {
     source: m.source,
     messageId: m.messageId,
     receivedAt: m.receivedAt.toISOString(),
-  });
+  };
 }
 
 /** A transaction's meter values in time order, flattened to the wire MeterValue shape of its version. */

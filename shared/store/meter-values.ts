@@ -38,6 +38,20 @@ export async function putMeterValues(item: MeterValuesItem): Promise<void> {
   await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: item }));
 }
 
+/**
+ * Like putMeterValues, but only when the item is new: false when this exact message was stored
+ * before, so the caller can treat it as a duplicate (2.0.1 periodic TransactionEvents).
+ */
+export async function putMeterValuesOnce(item: MeterValuesItem): Promise<boolean> {
+  try {
+    await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: item, ConditionExpression: 'attribute_not_exists(sampleKey)' }));
+    return true;
+  } catch (e) {
+    if ((e as { name?: string })?.name === 'ConditionalCheckFailedException') return false;
+    throw e;
+  }
+}
+
 /** A whole series in time order (paged internally; `max` items at most). */
 export async function readSeries(seriesId: string, max = 10_000): Promise<MeterValuesItem[]> {
   const items: MeterValuesItem[] = [];

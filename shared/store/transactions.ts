@@ -73,6 +73,12 @@ export interface TransactionChange {
   at: string;
   /** Fingerprint of the message: only a message identical to one already applied is a duplicate. */
   eventHash: string;
+  /**
+   * The caller already made sure this message is new (a 2.0.1 periodic meter-value event, whose
+   * meter values item is written once): its fingerprint is not kept in the transaction, which would
+   * otherwise grow by ~25 bytes per event and make every later write of a long session dearer.
+   */
+  dedupedElsewhere?: boolean;
   /** 1.6 StopTransaction: only a transaction we know can be stopped (otherwise: outcome unknown). */
   mustExist?: boolean;
   connectorId?: number;
@@ -146,7 +152,7 @@ class Update {
 
 function bookkeeping(u: Update, c: TransactionChange) {
   u.set('updatedAt', c.receivedAt.toISOString());
-  u.add('eventHashes', new Set([c.eventHash]));
+  if (!c.dedupedElsewhere) u.add('eventHashes', new Set([c.eventHash]));
   if (c.seqNo !== undefined) u.add('seqNos', new Set([c.seqNo]));
   u.add('eventCount', 1);
   u.set('lastTriggerReason', c.triggerReason);
@@ -211,7 +217,7 @@ function fullUpdate(c: TransactionChange): Update {
  */
 export async function applyTransactionChange(c: TransactionChange, attempt = 0): Promise<ChangeResult> {
   const u = fullUpdate(c);
-  const conditions = [`NOT contains(${u.name('eventHashes')}, :hash)`];
+  const conditions = c.dedupedElsewhere ? [] : [`NOT contains(${u.name('eventHashes')}, :hash)`];
   if (c.kind !== 'end') conditions.push(`attribute_not_exists(${u.name('stoppedAt')})`);
   if (c.mustExist) conditions.push(`attribute_exists(${u.name('startedAt')})`);
   try {
@@ -219,9 +225,9 @@ export async function applyTransactionChange(c: TransactionChange, attempt = 0):
       TableName: table(),
       Key: { chargePointId: c.chargePointId, transactionId: c.transactionId },
       UpdateExpression: u.expression(),
-      ConditionExpression: conditions.join(' AND '),
+      ConditionExpression: conditions.length ? conditions.join(' AND ') : undefined,
       ExpressionAttributeNames: u.names,
-      ExpressionAttributeValues: { ...u.values, ':hash': c.eventHash },
+      ExpressionAttributeValues: c.dedupedElsewhere ? u.values : { ...u.values, ':hash': c.eventHash },
       ReturnValues: 'ALL_NEW',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     }));

@@ -2,7 +2,7 @@ import { authorizeToken } from '../authorization/authorize';
 import { fromIdToken201 } from '../authorization/tokens';
 import { idTokenInfo201 } from '../authorization/wire';
 import { registerAt, registerReadings } from '../metering/energy';
-import { recordMeterValues } from '../metering/record';
+import { recordMeterValues, recordMeterValuesOnce } from '../metering/record';
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { OcppError } from '../ocpp/errors';
 import { getRemoteStart, linkRemoteStart } from '../remote/remote-starts';
@@ -34,6 +34,8 @@ interface TransactionEvent201 {
  * station left out of the event that reports the remote start.
  * DynamoDB: token read (if any) + one conditional update + meter values (if any).
  */
+const PERIODIC_TRIGGERS = new Set(['MeterValuePeriodic', 'MeterValueClock']);
+
 export async function transactionEvent201(p: TransactionEvent201, ctx: CallContext) {
   const cp = ctx.chargePointId;
   const transactionId = p.transactionInfo.transactionId;
@@ -58,6 +60,12 @@ export async function transactionEvent201(p: TransactionEvent201, ctx: CallConte
     : undefined;
   const readings = p.meterValue ? registerReadings('2.0.1', p.meterValue) : [];
   const begin = readings.find((r) => r.context === 'Transaction.Begin');
+  const eventHash = fingerprint(p);
+  const meterValues = { chargePointId: cp, version: '2.0.1' as const, evseId: evse?.id, transactionId, meterValue: p.meterValue ?? [], source: 'TransactionEvent' as const, messageId: ctx.messageId, receivedAt: ctx.receivedAt, contentKey: eventHash };
+  // Most events of a long session are periodic meter values: their meter values item, written only
+  // if new, is their duplicate check, so the transaction keeps no fingerprint of them (see dedupedElsewhere).
+  const periodic = kind === 'update' && !p.idToken && !reportsRemoteStart && PERIODIC_TRIGGERS.has(p.triggerReason) && (p.meterValue?.length ?? 0) > 0;
+  if (periodic && !(await recordMeterValuesOnce(meterValues))) return {}; // a retry: already applied
   await Promise.all([
     recordTransactionChange({
       chargePointId: cp,
@@ -65,7 +73,8 @@ export async function transactionEvent201(p: TransactionEvent201, ctx: CallConte
       version: '2.0.1',
       kind,
       at: isoTime(p.timestamp),
-      eventHash: fingerprint(p),
+      eventHash,
+      dedupedElsewhere: periodic,
       evseId: evse?.id,
       connectorId: evse?.connectorId,
       token: authorization && tokenFields(authorization, '2.0.1'),
@@ -82,9 +91,7 @@ export async function transactionEvent201(p: TransactionEvent201, ctx: CallConte
       offline: p.offline,
       receivedAt: ctx.receivedAt,
     }, { action: 'TransactionEvent', messageId: ctx.messageId }),
-    p.meterValue?.length
-      ? recordMeterValues({ chargePointId: cp, version: '2.0.1', evseId: evse?.id, transactionId, meterValue: p.meterValue, source: 'TransactionEvent', messageId: ctx.messageId, receivedAt: ctx.receivedAt })
-      : undefined,
+    periodic ? undefined : recordMeterValues(meterValues),
   ]);
   // Only the event that reports the remote start (not every later one) pays for the link.
   if (reportsRemoteStart) await linkRemoteStart(cp, remoteStartId, transactionId, ctx.receivedAt);

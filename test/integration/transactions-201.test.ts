@@ -289,3 +289,34 @@ describe('2.0.1 meter values (J01, J02), DataTransfer, ChangeAvailability', () =
     await cs.close();
   });
 });
+
+describe('2.0.1 periodic meter values in a long session', () => {
+  it('are stored once each (retries with a new message id too) without growing the transaction record', async () => {
+    const { id, cs } = await station();
+    const t = unique('TX-');
+    const start = event('Started', 'CablePluggedIn', 0, t, { evse: { id: 1, connectorId: 1 }, meterValue: [register(0, 'Transaction.Begin')] });
+    await cs.call('TransactionEvent', start);
+    const periodic = Array.from({ length: 40 }, (_, i) => event('Updated', 'MeterValuePeriodic', i + 1, t, { meterValue: [{ ...register((i + 1) * 100), timestamp: new Date(Date.now() + i * 60_000).toISOString() }] }));
+    for (const e of periodic) expect(await cs.call('TransactionEvent', e)).toEqual({});
+    // A station that lost our answers sends some again, with new message ids: nothing is added twice.
+    for (const e of periodic.slice(10, 15)) expect(await cs.call('TransactionEvent', e)).toEqual({});
+
+    const running = await tx(id, t);
+    expect(running).toMatchObject({ active: true, energyWh: 4000, eventCount: 41 });
+    expect(running.seqNos).toHaveLength(41);
+    expect(running.meterValues).toHaveLength(41);
+
+    // The stored record: periodic events leave no fingerprint behind (each would add ~25 bytes, and
+    // DynamoDB bills every later write of a long session by the record's size).
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient, GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const raw = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: csms.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const item = (await raw.send(new GetCommand({ TableName: 'Transactions', Key: { chargePointId: id, transactionId: t } }))).Item!;
+    expect([...item.eventHashes]).toHaveLength(1); // the Started event's
+    raw.destroy();
+
+    await cs.call('TransactionEvent', event('Ended', 'EVCommunicationLost', 41, t, { transactionInfo: { stoppedReason: 'EVDisconnected' }, meterValue: [register(4100, 'Transaction.End')] }));
+    expect(await tx(id, t)).toMatchObject({ active: false, meterStop: 4100, energyWh: 4100, eventCount: 42 });
+    await cs.close();
+  });
+});
