@@ -6,7 +6,7 @@ import { settleUploadTask } from './settle';
  * A charge point's upload status, whichever generation reported it: recorded with its time in the
  * diagnostics job it is busy with; Uploaded / UploadFailed (2.0.1: UploadFailure, BadMessage, …)
  * resume the waiting workflow task. No job (e.g. Idle after TriggerMessage): message log only.
- * 2.0.1 LogStatusNotification reaches this with its requestId.
+ * LogStatusNotification (2.0.1, or the 1.6 security extension's) reaches this with its requestId.
  */
 export async function recordDiagnosticsStatus(chargePointId: string, status: string, at: Date, requestId?: number): Promise<void> {
   const active = await getActiveJob(chargePointId, 'diagnostics');
@@ -32,6 +32,8 @@ export const DiagnosticsStatusNotification: ActionHandlers = { '1.6': diagnostic
 
 /**
  * OCPP 2.0.1 N01 Retrieve Log — LogStatusNotification (N01.FR.07…): the same service as 1.6.
+ * The OCPP 1.6 security extension (Security whitepaper ed. 2) has the same LogStatusNotification.req
+ * {status, requestId?} in answer to its GetLog: one implementation serves both versions.
  * The requestId ties it to our GetLog: a status of another request is not attributed to our job.
  * Uploading / AcceptedCanceled / Idle are intermediate, Uploaded ends the job, UploadFailure /
  * BadMessage / NotSupportedOperation / PermissionDenied fail it (./statuses.ts).
@@ -41,4 +43,4 @@ export const logStatusNotification201 = async (p: { status: string; requestId?: 
   return {};
 };
 
-export const LogStatusNotification: ActionHandlers = { '2.0.1': logStatusNotification201 };
+export const LogStatusNotification: ActionHandlers = { '1.6': logStatusNotification201, '2.0.1': logStatusNotification201 };

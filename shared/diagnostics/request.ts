@@ -15,7 +15,10 @@ export interface DiagnosticsRequest {
   stopTime?: string;
   retries?: number;
   retryInterval?: number;
-  /** 2.0.1 only: DiagnosticsLog (default) or SecurityLog. */
+  /**
+   * GetLog's log type: DiagnosticsLog (the 2.0.x default) or SecurityLog. For a 1.6 charge point it
+   * selects the security extension's GetLog (without it: GetDiagnostics).
+   */
   logType?: 'DiagnosticsLog' | 'SecurityLog';
   /** How long the upload may take after the request was accepted. */
   timeoutSeconds: number;

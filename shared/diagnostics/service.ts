@@ -6,7 +6,8 @@ import { parseDiagnosticsRequest } from './request';
 import { uploadStorage, type StoredFile } from './storage';
 
 /**
- * Diagnostics as the operator sees them (1.6 §5.9 Get Diagnostics; 2.0.1 N01 Retrieve Log): ask a
+ * Diagnostics as the operator sees them (1.6 §5.9 Get Diagnostics or, with a logType, the 1.6
+ * security extension's GetLog; 2.0.1 N01 Retrieve Log): ask a
  * charge point for its diagnostics, follow the upload, download the file. The work is the
  * diagnostics-upload workflow.
  */
@@ -21,8 +22,7 @@ export async function startDiagnostics(chargePointId: string, body: unknown, now
   const cp = await getChargePoint(chargePointId);
   if (!cp) throw new DiagnosticsRefused(404, 'NotFound', `Charge point ${chargePointId} is not registered`);
   if (!liveConnectionId(cp)) throw new DiagnosticsRefused(409, 'NotConnected', `Charge point ${chargePointId} is not connected`);
-  // 1.6 GetDiagnostics has no log type: a security log can only be asked of a 2.0.x charge point (N01 GetLog).
-  if (request.logType && cp.protocol === 'ocpp1.6') throw new InvalidRequestError('logType is for OCPP 2.0.x charge points (GetLog); 1.6 GetDiagnostics has no log type');
+  // A logType sends a 1.6 charge point the security extension's GetLog instead of GetDiagnostics (./tasks.ts usesGetLog).
   if (!request.location && !uploadStorage()) throw new InvalidRequestError('This CSMS has no upload storage configured (DIAGNOSTICS_BUCKET): give a location');
   if (request.jobId && (await getJob(request.jobId))) throw new InvalidRequestError(`A job ${request.jobId} exists already`);
   const jobId = request.jobId ?? newJobId('diag', now);
@@ -48,8 +48,8 @@ function view(t: JobTarget, job?: Job) {
     status: job?.status ?? (t.outcome === 'Succeeded' ? 'Succeeded' : t.outcome === 'Failed' ? 'Failed' : 'Running'),
     uploadStatus: t.status,
     history: t.history,
-    logType: d.logType, // 2.0.x: DiagnosticsLog or SecurityLog
-    requestId: d.requestId, // 2.0.x: the GetLog requestId its LogStatusNotifications carry
+    logType: d.logType, // GetLog (2.0.x, or 1.6 with a logType): DiagnosticsLog or SecurityLog
+    requestId: d.requestId, // GetLog: the requestId its LogStatusNotifications carry
     fileName: d.fileName,
     file: file ? { size: file.size, uploadedAt: file.uploadedAt } : undefined,
     location: d.location, // only when the operator gave it

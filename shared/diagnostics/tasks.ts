@@ -16,8 +16,9 @@ export { settleUploadTask }; // moved to ./settle.ts
 
 /**
  * The tasks of the diagnostics-upload workflow (infra/workflows/diagnostics-upload.asl.json):
- * 1.6 §5.9 GetDiagnostics + §4.4 DiagnosticsStatusNotification, and 2.0.1 N01 GetLog +
- * LogStatusNotification through the same steps (the wire payload follows the charge point's version).
+ * 1.6 §5.9 GetDiagnostics + §4.4 DiagnosticsStatusNotification, and GetLog + LogStatusNotification
+ * (2.0.1 N01, and the OCPP 1.6 security extension's identical messages when a 1.6 request names a
+ * logType) through the same steps (the wire payload follows the charge point's version).
  */
 export interface DiagnosticsRun extends Required<Pick<DiagnosticsRequest, 'jobId' | 'chargePointId' | 'timeoutSeconds'>>, Omit<DiagnosticsRequest, 'jobId'> {
   /** Where the charge point uploads to (ours, or the operator's). */
@@ -27,9 +28,16 @@ export interface DiagnosticsRun extends Required<Pick<DiagnosticsRequest, 'jobId
   sent?: { response?: { fileName?: string; filename?: string; status?: string } };
 }
 
-/** OCPP 1.6 §6.31 GetDiagnostics.req · 2.0.1 N01 GetLogRequest. */
+/**
+ * Does this request go out as GetLog? Always for 2.0.1 (N01); for 1.6 only when it names a logType:
+ * GetLog.req of the 1.6 security extension (Security whitepaper ed. 2, Use case N01) has the 2.0.1
+ * shape; without a logType a 1.6 charge point gets §6.31 GetDiagnostics, which every 1.6 station has.
+ */
+export const usesGetLog = (version: '1.6' | '2.0.1', r: Pick<DiagnosticsRequest, 'logType'>) => version === '2.0.1' || r.logType !== undefined;
+
+/** OCPP 1.6 §6.31 GetDiagnostics.req · 2.0.1 N01 GetLogRequest · 1.6 security extension GetLog.req. */
 export function getDiagnosticsCall(version: '1.6' | '2.0.1', r: DiagnosticsRun, requestId: number): { action: string; payload: Record<string, unknown> } {
-  if (version === '1.6') {
+  if (!usesGetLog(version, r)) {
     return { action: 'GetDiagnostics', payload: { location: r.uploadLocation, startTime: r.startTime, stopTime: r.stopTime, retries: r.retries, retryInterval: r.retryInterval } };
   }
   return {
@@ -78,10 +86,11 @@ export async function requestUpload(event: { run: DiagnosticsRun; taskToken: str
   if (!cp) return failTask(taskToken, 'ChargePointNotFound', `Charge point ${run.chargePointId} is not registered`);
   if (!cp.protocol) return failTask(taskToken, 'ChargePointOffline', `Charge point ${run.chargePointId} has never connected`);
   const version = versionOf(cp.protocol);
-  const requestId = version === '2.0.1' ? (await addToCounter('logRequestId', 1)) % 2_147_483_647 : undefined;
+  const getLog = usesGetLog(version, run);
+  const requestId = getLog ? (await addToCounter('logRequestId', 1)) % 2_147_483_647 : undefined;
   const replaced = await setActiveJob({ chargePointId: run.chargePointId, kind: 'diagnostics', activeJobId: run.jobId, since: now.toISOString(), requestId });
   if (replaced?.taskToken) await failTask(replaced.taskToken, 'DiagnosticsSuperseded', `Diagnostics request ${run.jobId} took over this charge point`);
-  await setTargetDetails(run.jobId, run.chargePointId, dropUndefined({ requestId, logType: version === '2.0.1' ? run.logType ?? 'DiagnosticsLog' : undefined, uploadTo: run.uploadTo, location: run.uploadTo === 'operator' ? run.location : undefined, sentAt: now.toISOString() }));
+  await setTargetDetails(run.jobId, run.chargePointId, dropUndefined({ requestId, logType: getLog ? run.logType ?? 'DiagnosticsLog' : undefined, uploadTo: run.uploadTo, location: run.uploadTo === 'operator' ? run.location : undefined, sentAt: now.toISOString() }));
   const call = getDiagnosticsCall(version, run, requestId ?? 0);
   try {
     await sendCall(run.chargePointId, call.action, dropUndefined(call.payload), { taskToken, timeoutMs: (run.callTimeoutSeconds - 5) * 1000 });
@@ -92,7 +101,7 @@ export async function requestUpload(event: { run: DiagnosticsRun; taskToken: str
   }
 }
 
-/** Step 3 (token resumed by DiagnosticsStatusNotification / LogStatusNotification) — waits for Uploaded. */
+/** Step 3 (token resumed by DiagnosticsStatusNotification / LogStatusNotification, 1.6 or 2.0.1) — waits for Uploaded. */
 export async function awaitUpload(event: { run: DiagnosticsRun; taskToken: string }): Promise<void> {
   const { run, taskToken } = event;
   const response = run.sent?.response ?? {};

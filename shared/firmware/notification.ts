@@ -39,3 +39,10 @@ export const firmwareStatusNotification201 = async (p: { status: string; request
 };
 
 export const FirmwareStatusNotification: ActionHandlers = { '1.6': firmwareStatusNotification16, '2.0.1': firmwareStatusNotification201 };
+
+/**
+ * OCPP 1.6 security extension (Security whitepaper ed. 2) SignedFirmwareStatusNotification.req
+ * {status, requestId?}: the status of a SignedUpdateFirmware, with 2.0.1's FirmwareStatusEnumType
+ * and requestId — the same service as 2.0.1 FirmwareStatusNotification.
+ */
+export const SignedFirmwareStatusNotification: ActionHandlers = { '1.6': firmwareStatusNotification201 };

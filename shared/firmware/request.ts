@@ -1,4 +1,5 @@
 import { isValidIdentity } from '../auth/identity';
+import type { OcppVersion } from '../ocpp/protocol';
 import { InvalidRequestError, isDateTime } from '../workflows/validation';
 
 export { InvalidRequestError };
@@ -13,10 +14,28 @@ export interface FirmwareRequest {
   retrieveDate: string;
   retries?: number;
   retryInterval?: number;
-  /** 2.0.1 only: when to install, and the signed-firmware fields (L01 / L02). */
+  /**
+   * 2.0.1 L01 / L02: when to install, and the signed-firmware fields. A 1.6 charge point gets a
+   * request with signingCertificate + signature (both required there) as the security extension's
+   * SignedUpdateFirmware (installDate included); without them installDate is not sent to it.
+   */
   installDate?: string;
   signingCertificate?: string;
   signature?: string;
+}
+
+/** A signed firmware request: it goes to a 1.6 charge point as the security extension's SignedUpdateFirmware. */
+export const isSignedFirmware = (f: Pick<FirmwareRequest, 'signature' | 'signingCertificate'>) => f.signature !== undefined || f.signingCertificate !== undefined;
+
+/**
+ * Why a firmware request cannot go to a charge point of this version, if it cannot: 1.6
+ * SignedUpdateFirmware.req requires both signingCertificate and signature (2.0.1 L01 takes either).
+ */
+export function firmwareRequestProblem(version: OcppVersion, f: FirmwareRequest): string | undefined {
+  if (version === '1.6' && isSignedFirmware(f) && (f.signature === undefined || f.signingCertificate === undefined)) {
+    return 'A signed firmware update of an OCPP 1.6 charge point (SignedUpdateFirmware) needs both signingCertificate and signature';
+  }
+  return undefined;
 }
 
 export interface FleetSelector {

@@ -4,10 +4,12 @@ import { describeWorkflow, startWorkflow, stopWorkflow } from '../workflows/star
 import {
   batchGetChargePoints, clearActiveJob, createJob, finishTarget, getJob, listJobs, listTargets, newJobId, updateJob, type Job, type JobStatus,
 } from '../workflows/jobs';
-import { InvalidRequestError, parseRolloutRequest } from './request';
+import { versionOf, type Protocol } from '../ocpp/protocol';
+import { firmwareRequestProblem, InvalidRequestError, parseRolloutRequest } from './request';
 
 /**
- * Firmware updates as the operator sees them (1.6 §5.19 Update Firmware, 2.0.1 L01): start one
+ * Firmware updates as the operator sees them (1.6 §5.19 Update Firmware, or with a signature the
+ * 1.6 security extension's SignedUpdateFirmware; 2.0.1 L01): start one
  * (a single charge point is a rollout of one), follow it, abort it. The work itself is the
  * firmware-update workflow.
  */
@@ -17,6 +19,11 @@ export async function startFirmwareUpdate(body: unknown, now = new Date()): Prom
     const known = await batchGetChargePoints(request.chargePointIds);
     const unknown = request.chargePointIds.filter((id) => !known.has(id));
     if (unknown.length) throw new InvalidRequestError(`Unknown charge point(s): ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}`);
+    // Refused up front when we can tell (a selector's charge points fail one by one in the workflow instead).
+    for (const cp of known.values()) {
+      const problem = cp.protocol ? firmwareRequestProblem(versionOf(cp.protocol as Protocol), request.firmware) : undefined;
+      if (problem) throw new InvalidRequestError(`${problem} (${String(cp.chargePointId)})`);
+    }
   }
   if (request.jobId && (await getJob(request.jobId))) throw new InvalidRequestError(`A job ${request.jobId} exists already`);
   const jobId = request.jobId ?? newJobId('fw', now);

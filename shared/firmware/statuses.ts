@@ -10,6 +10,8 @@
  * The 2.0.1 UpdateFirmware answer is checked before any of these: Rejected, InvalidCertificate and
  * RevokedCertificate fail the update (FirmwareUpdateRejected); AcceptedCanceled (an ongoing update
  * was cancelled for ours) proceeds like Accepted.
+ * The OCPP 1.6 security extension (SignedUpdateFirmware + SignedFirmwareStatusNotification) uses
+ * exactly the 2.0.1 answer statuses and FirmwareStatusEnumType, so the same sets decide for it.
  */
 export const FIRMWARE_SUCCESS = new Set(['Installed']);
 export const FIRMWARE_FAILURES = new Set(['DownloadFailed', 'InstallationFailed', 'InstallVerificationFailed', 'InvalidSignature']);

@@ -9,7 +9,9 @@ import {
   clearActiveJob, createJob, finishTarget, getJob, getTarget, listTargets, putTargets, setActiveJob, setActiveToken, setTargetDetails, updateJob,
   type JobStatus,
 } from '../workflows/jobs';
-import { InvalidRequestError, matchesSelector, MAX_ROLLOUT_CHARGE_POINTS, parseRolloutRequest, type FirmwareRequest, type FleetSelector } from './request';
+import {
+  firmwareRequestProblem, InvalidRequestError, isSignedFirmware, matchesSelector, MAX_ROLLOUT_CHARGE_POINTS, parseRolloutRequest, type FirmwareRequest, type FleetSelector,
+} from './request';
 import { settleFirmwareTask } from './settle';
 
 export { settleFirmwareTask }; // moved to ./settle.ts
@@ -31,14 +33,28 @@ export interface FirmwareTarget {
   error?: CaughtError;
 }
 
-/** OCPP 1.6 §6.61 UpdateFirmware.req · 2.0.1 L01 UpdateFirmwareRequest (requestId, firmware{…}). */
-export function updateFirmwarePayload(version: '1.6' | '2.0.1', f: FirmwareRequest, requestId: number) {
-  if (version === '1.6') return { location: f.location, retrieveDate: f.retrieveDate, retries: f.retries, retryInterval: f.retryInterval };
+/** Whether the call carries a requestId that the status notifications echo (2.0.1 L01, 1.6 SignedUpdateFirmware). */
+export const firmwareCallHasRequestId = (version: '1.6' | '2.0.1', f: FirmwareRequest) => version === '2.0.1' || isSignedFirmware(f);
+
+/**
+ * OCPP 1.6 §6.61 UpdateFirmware.req · 2.0.1 L01 UpdateFirmwareRequest (requestId, firmware{…}) ·
+ * 1.6 security extension SignedUpdateFirmware.req (Security whitepaper ed. 2, L01 for 1.6): the
+ * 2.0.1 shape, sent to a 1.6 charge point when the request is signed. Its answer statuses
+ * (Accepted, Rejected, AcceptedCanceled, InvalidCertificate, RevokedCertificate) and its
+ * SignedFirmwareStatusNotification statuses are 2.0.1's, handled by the same steps (./statuses.ts).
+ */
+export function updateFirmwareCall(version: '1.6' | '2.0.1', f: FirmwareRequest, requestId: number): { action: 'UpdateFirmware' | 'SignedUpdateFirmware'; payload: Record<string, unknown> } {
+  if (version === '1.6' && !isSignedFirmware(f)) {
+    return { action: 'UpdateFirmware', payload: { location: f.location, retrieveDate: f.retrieveDate, retries: f.retries, retryInterval: f.retryInterval } };
+  }
   return {
-    requestId,
-    retries: f.retries,
-    retryInterval: f.retryInterval,
-    firmware: { location: f.location, retrieveDateTime: f.retrieveDate, installDateTime: f.installDate, signingCertificate: f.signingCertificate, signature: f.signature },
+    action: version === '1.6' ? 'SignedUpdateFirmware' : 'UpdateFirmware',
+    payload: {
+      requestId,
+      retries: f.retries,
+      retryInterval: f.retryInterval,
+      firmware: { location: f.location, retrieveDateTime: f.retrieveDate, installDateTime: f.installDate, signingCertificate: f.signingCertificate, signature: f.signature },
+    },
   };
 }
 const dropUndefined = <T>(v: T): T => JSON.parse(JSON.stringify(v));
@@ -102,12 +118,15 @@ export async function sendFirmwareUpdate(event: { target: FirmwareTarget; taskTo
   if (!cp) return failTask(taskToken, 'ChargePointNotFound', `Charge point ${target.chargePointId} is not registered`);
   if (!cp.protocol) return failTask(taskToken, 'ChargePointOffline', `Charge point ${target.chargePointId} has never connected`);
   const version = versionOf(cp.protocol);
-  const requestId = version === '2.0.1' ? (await addToCounter('firmwareRequestId', 1)) % 2_147_483_647 : undefined;
+  const problem = firmwareRequestProblem(version, target.firmware);
+  if (problem) return failTask(taskToken, 'InvalidFirmwareRequest', problem);
+  const requestId = firmwareCallHasRequestId(version, target.firmware) ? (await addToCounter('firmwareRequestId', 1)) % 2_147_483_647 : undefined;
   const replaced = await setActiveJob({ chargePointId: target.chargePointId, kind: 'firmware', activeJobId: target.jobId, since: now.toISOString(), requestId });
   if (replaced?.taskToken) await failTask(replaced.taskToken, 'FirmwareUpdateSuperseded', `Firmware update ${target.jobId} took over this charge point`);
-  await setTargetDetails(target.jobId, target.chargePointId, dropUndefined({ requestId, firmwareVersionBefore: cp.boot?.firmwareVersion, sentAt: now.toISOString() }));
+  const call = updateFirmwareCall(version, target.firmware, requestId ?? 0);
+  await setTargetDetails(target.jobId, target.chargePointId, dropUndefined({ requestId, action: call.action, firmwareVersionBefore: cp.boot?.firmwareVersion, sentAt: now.toISOString() }));
   try {
-    await sendCall(target.chargePointId, 'UpdateFirmware', dropUndefined(updateFirmwarePayload(version, target.firmware, requestId ?? 0)), {
+    await sendCall(target.chargePointId, call.action, dropUndefined(call.payload), {
       taskToken,
       timeoutMs: (target.callTimeoutSeconds - 5) * 1000,
     });
@@ -119,14 +138,16 @@ export async function sendFirmwareUpdate(event: { target: FirmwareTarget; taskTo
 }
 
 /**
- * Step 3 (token resumed by FirmwareStatusNotification) — attaches the token to the charge point's
- * active job; a final status that arrived before the token did settles it at once.
+ * Step 3 (token resumed by FirmwareStatusNotification / SignedFirmwareStatusNotification) —
+ * attaches the token to the charge point's active job; a final status that arrived before the
+ * token did settles it at once.
  */
 export async function awaitFirmwareStatus(event: { target: FirmwareTarget; taskToken: string }): Promise<void> {
   const { target, taskToken } = event;
-  const status = target.sent?.response?.status; // 2.0.1 only: 1.6 UpdateFirmware.conf is empty
+  const status = target.sent?.response?.status; // 2.0.1 / 1.6 SignedUpdateFirmware: 1.6 UpdateFirmware.conf is empty
   if (status !== undefined && status !== 'Accepted' && status !== 'AcceptedCanceled') {
-    return failTask(taskToken, 'FirmwareUpdateRejected', `The charge point answered UpdateFirmware with ${status}`);
+    const action = ((await getTarget(target.jobId, target.chargePointId))?.details?.action as string | undefined) ?? 'UpdateFirmware';
+    return failTask(taskToken, 'FirmwareUpdateRejected', `The charge point answered ${action} with ${status}`);
   }
   if (!(await setActiveToken(target.chargePointId, 'firmware', target.jobId, taskToken))) {
     return failTask(taskToken, 'FirmwareUpdateSuperseded', 'Another firmware update took over this charge point');

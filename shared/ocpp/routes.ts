@@ -9,7 +9,7 @@ import { TransactionEvent } from '../transactions/transaction-event';
 import { MeterValues } from '../metering/meter-values-action';
 import { DataTransfer } from '../data-transfer/data-transfer-action';
 import { ClearedChargingLimit, NotifyChargingLimit, NotifyEVChargingNeeds, ReportChargingProfiles } from '../smart-charging/station';
-import { FirmwareStatusNotification } from '../firmware/notification';
+import { FirmwareStatusNotification, SignedFirmwareStatusNotification } from '../firmware/notification';
 import { DiagnosticsStatusNotification, LogStatusNotification } from '../diagnostics/notification';
 import { ReservationStatusUpdate } from '../reservations/status-update';
 import type { ActionHandlers } from './context';
@@ -38,6 +38,7 @@ export const ROUTES: Record<string, ActionHandlers> = {
   ClearedChargingLimit,
   NotifyEVChargingNeeds,
   FirmwareStatusNotification,
+  SignedFirmwareStatusNotification,
   DiagnosticsStatusNotification,
   LogStatusNotification,
   ReservationStatusUpdate,
