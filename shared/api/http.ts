@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { log } from '../log';
 
 /** A parsed operator API request (from an HTTP API payload-format-2.0 event). */
 export interface ApiRequest {
@@ -56,7 +57,7 @@ export function createRouter(routes: Route[]) {
       return json(404, { error: 'NotFound', message: `No such endpoint: ${method} ${path}` });
     } catch (e) {
       if (e instanceof ApiError) return json(e.status, { error: e.error, message: e.message });
-      console.error(JSON.stringify({ level: 'error', message: 'operator API failure', path, error: String((e as Error)?.stack ?? e) }));
+      log.error('operator API failure', { path, error: String((e as Error)?.stack ?? e) });
       return json(500, { error: 'InternalError', message: 'The request could not be processed' });
     }
   };
