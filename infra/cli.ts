@@ -117,6 +117,86 @@ async function followFirmware(api: Api, io: Io, id: string, pollMs: number): Pro
 
 export const COMMANDS: Command[] = [
   {
+    name: 'charge-points',
+    summary: 'List charge points: connection, protocol, registration, last seen',
+    usage: 'charge-points',
+    run: async (_args, { api, io }) => {
+      const { items } = await api.ok('GET', '/charge-points?limit=500');
+      for (const c of items) {
+        io.out(`${c.chargePointId.padEnd(24)} ${(c.connected ? 'connected' : 'offline').padEnd(10)} ${(c.protocol ?? '-').padEnd(10)} ${c.registrationStatus.padEnd(9)} ${c.boot ? `${c.boot.vendor} ${c.boot.model}` : '-'}  last seen ${c.lastSeen ?? '-'}\n`);
+      }
+      if (!items.length) io.out('No charge points\n');
+      return 0;
+    },
+  },
+  {
+    name: 'charge-point',
+    summary: 'Show one charge point as JSON (status, boot info, connectors, active transactions)',
+    usage: 'charge-point <chargePointId>',
+    run: async ({ positionals }, { api, io }) => {
+      io.out(`${JSON.stringify(await api.ok('GET', `/charge-points/${encodeURIComponent(positional(positionals, 0, 'chargePointId'))}`), null, 2)}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'register',
+    summary: 'Register a charge point or change it (password for Basic auth, registration status)',
+    usage: 'register <chargePointId> [--password P] [--status Accepted|Pending|Rejected]',
+    options: { password: { type: 'string' }, status: { type: 'string' } },
+    run: async ({ values: v, positionals }, { api, io }) => {
+      const id = positional(positionals, 0, 'chargePointId');
+      const r = await api.ok('PUT', `/charge-points/${encodeURIComponent(id)}`, JSON.parse(JSON.stringify({ password: v.password, registrationStatus: v.status })));
+      io.out(`${r.chargePointId}: ${r.registrationStatus}${r.hasPassword ? ', password set' : ''}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'call',
+    summary: "Send any OCPP call to a connected charge point (payload as JSON, in its protocol's shape) and print the answer",
+    usage: "call <chargePointId> <Action> ['{\"json\":\"payload\"}']",
+    run: async ({ positionals }, { api, io }) => {
+      let payload: unknown = {};
+      if (positionals[2] !== undefined) {
+        try {
+          payload = JSON.parse(positionals[2]);
+        } catch {
+          throw new CliError('The payload must be JSON');
+        }
+      }
+      const r = await api.ok('POST', `/charge-points/${encodeURIComponent(positional(positionals, 0, 'chargePointId'))}/calls/${encodeURIComponent(positional(positionals, 1, 'Action'))}`, payload);
+      io.out(`${JSON.stringify(r.response, null, 2)}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'id-tag',
+    summary: 'Create or change an id tag (1.6 idTag, 2.0.1 idToken as Type:value)',
+    usage: 'id-tag <idTag> [--status Accepted|Blocked|Expired|Invalid] [--expiry ISO] [--parent TAG]',
+    options: { status: { type: 'string' }, expiry: { type: 'string' }, parent: { type: 'string' } },
+    run: async ({ values: v, positionals }, { api, io }) => {
+      const tag = positional(positionals, 0, 'idTag');
+      const r = await api.ok('PUT', `/id-tags/${encodeURIComponent(tag)}`, JSON.parse(JSON.stringify({ status: v.status ?? 'Accepted', expiryDate: v.expiry, parentIdTag: v.parent })));
+      io.out(`${r.idTag ?? tag}: ${r.status}${r.expiryDate ? ` until ${r.expiryDate}` : ''}${r.parentIdTag ? `, group ${r.parentIdTag}` : ''}\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'transactions',
+    summary: 'List transactions (newest first as the API returns them)',
+    usage: 'transactions [--charge-point CP] [--active] [--id-tag TAG]',
+    options: { 'charge-point': { type: 'string' }, active: { type: 'boolean' }, 'id-tag': { type: 'string' } },
+    run: async ({ values: v }, { api, io }) => {
+      const q = new URLSearchParams(JSON.parse(JSON.stringify({ chargePointId: v['charge-point'], active: v.active ? 'true' : undefined, idTag: v['id-tag'], limit: '100' })));
+      const { items } = await api.ok('GET', `/transactions?${q}`);
+      for (const t of items) {
+        const place = t.connectorId !== undefined ? `connector ${t.connectorId}` : `EVSE ${t.evseId ?? '-'}`;
+        io.out(`${String(t.transactionId).padEnd(12)} ${t.chargePointId.padEnd(24)} ${place.padEnd(12)} ${String(t.idTag ?? '-').padEnd(20)} ${t.startedAt}  ${t.active ? 'active' : `stopped ${t.stoppedAt ?? ''} (${t.stopReason ?? '-'})`}  ${t.energyWh ?? '-'} Wh\n`);
+      }
+      if (!items.length) io.out('No transactions\n');
+      return 0;
+    },
+  },
+  {
     name: 'firmware-update',
     summary: 'Update the firmware of charge points (a list, or a fleet selected by model / firmware version) and follow the progress',
     usage: 'firmware-update --location URL (--charge-points CP1,CP2 | --model M [--vendor V] [--firmware-version X]) [--retrieve-date ISO] [--retries N] [--retry-interval S] [--max-concurrency N] [--tolerated-failure-percentage P] [--timeout-seconds S] [--detach]',
