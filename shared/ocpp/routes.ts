@@ -1,8 +1,9 @@
 import { BootNotification } from '../provisioning/boot-notification';
 import { Heartbeat } from '../provisioning/heartbeat';
 import { StatusNotification } from '../provisioning/status-notification';
-import { NotifyReport } from '../provisioning/reports';
+import { NotifyCustomerInformation, NotifyDisplayMessages, NotifyMonitoringReport, NotifyReport } from '../provisioning/reports';
 import { NotifyEvent, SecurityEventNotification } from '../monitoring/events';
+import { NotifyEVChargingSchedule, PublishFirmwareStatusNotification } from '../monitoring/notifications';
 import { Authorize } from '../authorization/authorize-action';
 import { StartTransaction, StopTransaction } from '../transactions/actions-16';
 import { TransactionEvent } from '../transactions/transaction-event';
@@ -42,6 +43,11 @@ export const ROUTES: Record<string, ActionHandlers> = {
   DiagnosticsStatusNotification,
   LogStatusNotification,
   ReservationStatusUpdate,
+  NotifyMonitoringReport,
+  NotifyCustomerInformation,
+  NotifyDisplayMessages,
+  PublishFirmwareStatusNotification,
+  NotifyEVChargingSchedule,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);

@@ -1,17 +1,27 @@
 import { getReport, listReports } from '../../provisioning/reports';
 import { getChargePoint } from '../../store/charge-points';
 import { listVariables, type DeviceVariable } from '../../store/device-model';
+import { isReportKind, REPORT_KINDS, type ReportKind } from '../../store/reports';
 import { badRequest, notFound, ok, type Route } from '../http';
 
 /**
  * The CSMS's device model of a charge point (2.0.1 B05–B08: GetVariables, SetVariables and
- * NotifyReport results; 1.6 configuration keys too) and the progress of requested reports.
+ * NotifyReport results; 1.6 configuration keys too) and the progress of requested reports, of every
+ * kind: device-model (B07/B08), monitoring (N02), customer-information (N09/N10), display-messages (O03/O04).
  */
 async function mustExist(id: string): Promise<void> {
   if (!(await getChargePoint(id))) throw notFound(`Charge point ${id} is not registered`);
 }
 
 const FILTERS = ['component', 'componentInstance', 'variable', 'variableInstance', 'evseId', 'connectorId', 'attributeType'] as const;
+
+function kindParam(q: Record<string, string>, allowed: string[]): ReportKind | undefined {
+  const unknown = Object.keys(q).filter((k) => !allowed.includes(k));
+  if (unknown.length) throw badRequest(`Unknown parameter(s): ${unknown.join(', ')}; use ${allowed.join(', ')}`);
+  if (q.kind === undefined) return undefined;
+  if (!isReportKind(q.kind)) throw badRequest(`kind must be one of ${REPORT_KINDS.join(', ')}`);
+  return q.kind;
+}
 
 function intParam(q: Record<string, string>, name: string): number | undefined {
   if (q[name] === undefined) return undefined;
@@ -54,20 +64,22 @@ export const deviceModelRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/reports',
-    handle: async ({ params }) => {
+    handle: async ({ params, query }) => {
+      const kind = kindParam(query, ['kind']);
       await mustExist(params.id);
-      return ok({ items: await listReports(params.id) });
+      return ok({ items: await listReports(params.id, kind) });
     },
   },
   {
     method: 'GET',
     path: '/api/charge-points/{id}/reports/{requestId}',
-    handle: async ({ params }) => {
+    handle: async ({ params, query }) => {
+      const kind = kindParam(query, ['kind']) ?? 'device-model';
       const requestId = Number(params.requestId);
       if (!/^-?\d+$/.test(params.requestId) || !Number.isSafeInteger(requestId)) throw badRequest('requestId must be an integer');
       await mustExist(params.id);
-      const report = await getReport(params.id, requestId);
-      if (!report) throw notFound(`No report ${requestId} for charge point ${params.id}`);
+      const report = await getReport(params.id, requestId, kind);
+      if (!report) throw notFound(`No ${kind} report ${requestId} for charge point ${params.id}`);
       return ok(report);
     },
   },

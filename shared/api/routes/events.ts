@@ -4,7 +4,9 @@ import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, type Ro
 
 /**
  * Events a charge point reported or caused, newest first: `security` (A04 / 1.6 security
- * extension), `monitoring` (2.0.1 N07/N08 NotifyEvent), `reset` (answers to Reset) and whatever
+ * extension), `monitoring` (2.0.1 N07/N08 NotifyEvent), `reset` (answers to Reset), `firmware-publish`
+ * (2.0.1 L03 PublishFirmwareStatusNotification), `ev-charging-schedule` (2.0.1 K15/K17
+ * NotifyEVChargingSchedule) and whatever
  * other modules record. `kind` filters (alias `type`); pages with `limit` and `nextToken`.
  */
 export const eventRoutes: Route[] = [
