@@ -21,6 +21,40 @@ describe('routing=dispatcher: every action through $default, same behaviour', ()
   });
 });
 
+describe('routing=dispatcher: whole sessions of both generations through $default', () => {
+  it('runs a 1.6 session and a 2.0.1 transaction with the same results as per-action routes', async () => {
+    const csms = await bootCsms({ routing: 'dispatcher' });
+    try {
+      const tag = `DISP${Date.now()}`;
+      await csms.api.put(`/id-tags/${tag}`, { status: 'Accepted' });
+      const id16 = newId();
+      const cp = await strictClient(csms.chargePointUrl, id16, 'ocpp1.6');
+      await cp.call('BootNotification', boot16);
+      expect((await cp.call('Authorize', { idTag: tag })).idTagInfo.status).toBe('Accepted');
+      const start = { connectorId: 1, idTag: tag, meterStart: 1000, timestamp: new Date().toISOString() };
+      const { transactionId } = await cp.call('StartTransaction', start);
+      expect((await cp.call('StartTransaction', start)).transactionId).toBe(transactionId); // a retry
+      await cp.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '1500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] });
+      await cp.call('StopTransaction', { transactionId, meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Local' });
+      expect((await csms.api.get(`/transactions/${transactionId}`)).body).toMatchObject({ active: false, meterStart: 1000, meterStop: 2000, energyWh: 1000 });
+      await cp.close();
+
+      const cs = await strictClient(csms.chargePointUrl, newId(), 'ocpp2.0.1');
+      await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      const t = `DTX${Date.now()}`;
+      const ev = (eventType: string, triggerReason: string, seqNo: number, extra: Record<string, unknown> = {}) =>
+        ({ eventType, timestamp: new Date().toISOString(), triggerReason, seqNo, transactionInfo: { transactionId: t }, ...extra });
+      expect(await cs.call('TransactionEvent', ev('Started', 'Authorized', 0, { idToken: { idToken: tag, type: 'ISO14443' }, evse: { id: 1, connectorId: 1 } })))
+        .toEqual({ idTokenInfo: { status: 'Accepted' } });
+      await cs.call('TransactionEvent', ev('Ended', 'EVCommunicationLost', 1));
+      expect((await csms.api.get(`/transactions/${t}`)).body).toMatchObject({ transactionId: t, evseId: 1, active: false });
+      await cs.close();
+    } finally {
+      await csms.close();
+    }
+  });
+});
+
 describe('--data-dir keeps data across restarts', () => {
   it('remembers registered charge points and their boot info', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'csms-data-'));
