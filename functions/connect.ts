@@ -1,21 +1,17 @@
 // $connect: OCPP-J 1.6 §3.1 / 2.0.1 part 4 §3 — subprotocol negotiation and the connection record.
 import { identityFrom, type WebSocketEvent } from '../shared/lambda/websocket';
-import { closeConnection } from '../shared/lambda/post';
-import { isConditionFailure, recordConnection } from '../shared/store/charge-points';
+import { acceptConnection } from '../shared/connect/connection';
 import { log } from '../shared/log';
 
 export const handler = async (event: WebSocketEvent) => {
   const protocol = event.requestContext.authorizer?.protocol;
   if (!protocol) return { statusCode: 400, body: 'None of the offered subprotocols is supported (ocpp2.0.1, ocpp2.0, ocpp1.6)' };
   const { chargePointId, connectionId } = identityFrom(event);
-  try {
-    const replaced = await recordConnection(chargePointId, connectionId, identityFrom(event).protocol);
-    // A reconnect replaces the old connection: close it so only one socket speaks for this identity.
-    if (replaced) await closeConnection(replaced);
-  } catch (e) {
-    if (isConditionFailure(e)) return { statusCode: 401, body: 'Charge point is not registered' };
-    throw e;
-  }
+  // Only the newest connection of an identity stays open (shared/connect/connection.ts).
+  const outcome = await acceptConnection({
+    chargePointId, connectionId, protocol: identityFrom(event).protocol, connectedAtMs: event.requestContext.connectedAt,
+  });
+  if (!outcome.accepted) return { statusCode: outcome.status, body: outcome.reason };
   log.info('connected', { chargePointId, connectionId, protocol });
   return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': String(protocol) } };
 };

@@ -1,32 +1,143 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { TABLE_LIST, type TableDef } from '../../shared/store/tables';
+
+export interface DynamoOptions {
+  /** Called once when the child cannot be restarted; the local runtime then exits non-zero. */
+  onFatal?: (error: Error) => void;
+  /** Restarts in a row (each failing, or dying within `stableMs` of its start) before giving up. Default 5. */
+  maxRestarts?: number;
+  /** A child that ran this long resets the count of failures in a row. Default 30 s. */
+  stableMs?: number;
+  /** Pause before the first restart, doubled per failure in a row (at most 5 s). Default 200 ms. */
+  backoffMs?: number;
+  /** Starts the child with `[dataDir or '', port]` (tests inject one that fails). */
+  spawn?: (args: string[]) => ChildProcess;
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  /** Process id of the current child (changes on a restart). */
+  readonly pid: number | undefined;
+  /** How many times the child was restarted. */
+  readonly restarts: number;
+  close: () => Promise<void>;
+}
+
+const logLine = (level: string, message: string, fields: Record<string, unknown> = {}) =>
+  (level === 'error' ? console.error : console.log)(JSON.stringify({ level, message, ...fields }));
 
 /**
  * Embedded DynamoDB (dynalite): in memory, or on disk under `dataDir` so data survives restarts.
  * It runs in a child process (infra/local/dynalite-process.js) to use the second core. Tables come
  * from the same definitions the CDK stack deploys.
+ *
+ * Supervised: when the child dies it is started again on the same port (the endpoint the SDK
+ * clients hold stays valid) and the same data directory, and the tables are (re)created; requests
+ * meanwhile fail and the handlers answer InternalError. After `maxRestarts` failures in a row,
+ * `onFatal` is called.
  */
-export async function startDynamo(dataDir?: string): Promise<{ endpoint: string; close: () => Promise<void> }> {
-  const child = fork(join(__dirname, 'dynalite-process.js'), dataDir ? [dataDir] : [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`embedded DynamoDB exited with code ${code}`)));
-  });
+export async function startDynamo(dataDir?: string, opts: DynamoOptions = {}): Promise<LocalDynamo> {
+  const spawn = opts.spawn ?? ((args: string[]) => fork(join(__dirname, 'dynalite-process.js'), args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const maxRestarts = opts.maxRestarts ?? 5;
+  const stableMs = opts.stableMs ?? 30_000;
+  const backoffMs = opts.backoffMs ?? 200;
+
+  const launch = async (wantedPort: number) => {
+    const c = spawn([dataDir ?? '', String(wantedPort)]);
+    const port = await new Promise<number>((resolve, reject) => {
+      c.once('message', (m: { port: number }) => resolve(m.port));
+      c.once('error', reject);
+      c.once('exit', (code, signal) => reject(new Error(`embedded DynamoDB exited (${signal ?? `code ${code}`}) while starting`)));
+    });
+    return { child: c, port };
+  };
+
+  const first = await launch(0);
+  let child = first.child;
+  const port = first.port;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  for (const def of TABLE_LIST) await createTable(client, def);
-  client.destroy();
+  await createTables(endpoint);
+
+  let closing = false;
+  let restarts = 0;
+  let failuresInRow = 0;
+  let startedAt = Date.now();
+
+  const watch = (c: ChildProcess) => {
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (!closing && c === child) void recover(c.pid, code, signal);
+    };
+    if (c.exitCode !== null || c.signalCode !== null) onExit(c.exitCode, c.signalCode);
+    else c.once('exit', onExit);
+  };
+
+  const recover = async (pid: number | undefined, code: number | null, signal: NodeJS.Signals | null) => {
+    logLine('error', 'embedded DynamoDB died; restarting it', { pid, code, signal, endpoint, data: dataDir ?? 'in memory (lost)' });
+    if (Date.now() - startedAt >= stableMs) failuresInRow = 0;
+    while (!closing) {
+      failuresInRow++;
+      if (failuresInRow > maxRestarts) {
+        const error = new Error(`embedded DynamoDB could not be restarted (${maxRestarts} attempts in a row failed)`);
+        logLine('error', error.message, { endpoint });
+        (opts.onFatal ?? defaultFatal)(error);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(5000, backoffMs * 2 ** (failuresInRow - 1))));
+      if (closing) return;
+      try {
+        const next = await launch(port);
+        if (closing) {
+          next.child.disconnect();
+          return;
+        }
+        await createTables(endpoint).catch((e) => {
+          next.child.kill('SIGKILL');
+          throw e;
+        });
+        child = next.child;
+        startedAt = Date.now();
+        restarts++;
+        logLine('info', 'embedded DynamoDB restarted', { pid: child.pid, restarts, endpoint, data: dataDir ?? 'in memory: the tables start empty' });
+        watch(child);
+        return;
+      } catch (e) {
+        logLine('error', 'embedded DynamoDB restart failed', { attempt: failuresInRow, error: String((e as Error)?.message ?? e) });
+      }
+    }
+  };
+  watch(child);
+
   return {
     endpoint,
+    get pid() {
+      return child.pid;
+    },
+    get restarts() {
+      return restarts;
+    },
     close: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      closing = true;
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return resolve();
       child.once('exit', () => resolve());
       child.disconnect();
     }),
   };
+}
+
+function defaultFatal(error: Error): never {
+  console.error(JSON.stringify({ level: 'error', message: 'stopping: the embedded DynamoDB is gone', error: error.message }));
+  process.exit(1);
+}
+
+async function createTables(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  try {
+    for (const def of TABLE_LIST) await createTable(client, def);
+  } finally {
+    client.destroy();
+  }
 }
 
 export async function createTable(client: DynamoDBClient, def: TableDef): Promise<void> {

@@ -18,6 +18,13 @@ export interface GatewayFunctions {
   routes: Record<string, LambdaHandler>;
 }
 
+export interface GatewayLimits {
+  idleTimeoutMs: number;
+  maxConnectionAgeMs: number;
+  connectRate?: number;
+  connectBurst?: number;
+}
+
 interface Connection {
   id: string;
   socket: WebSocket;
@@ -49,14 +56,21 @@ export class GatewayEmulator {
   private readonly domainName: string;
   private closing = false;
 
+  private readonly connectBucket: TokenBucket | undefined;
+
   constructor(
     private readonly fns: GatewayFunctions,
-    /** API Gateway closes a connection after 10 min without messages and at 2 h of age, whatever it does. */
-    private readonly limits: { idleTimeoutMs: number; maxConnectionAgeMs: number } = { idleTimeoutMs: 600_000, maxConnectionAgeMs: 7_200_000 },
+    /**
+     * API Gateway closes a connection after 10 min without messages and at 2 h of age, whatever it
+     * does, and throttles new connections (429) beyond a rate (`connectRate` per second with a
+     * bucket of `connectBurst`; 0 or absent: no limit).
+     */
+    private readonly limits: GatewayLimits = { idleTimeoutMs: 600_000, maxConnectionAgeMs: 7_200_000 },
     private readonly stage = 'local',
     domainName = '127.0.0.1',
   ) {
     this.domainName = domainName;
+    this.connectBucket = limits.connectRate ? new TokenBucket(limits.connectRate, limits.connectBurst || limits.connectRate) : undefined;
   }
 
   attach(server: Server): void {
@@ -94,11 +108,16 @@ export class GatewayEmulator {
     for (const [k, v] of url.searchParams) cfRequest.querystring[k] = { value: v };
     const rewritten = this.rewrite({ request: cfRequest });
     if ('statusCode' in rewritten) return reject(socket, rewritten.statusCode, rewritten.statusDescription ?? '');
+    // API Gateway's connection rate limit: 429 before any Lambda runs, so stations back off.
+    if (this.connectBucket && !this.connectBucket.take()) {
+      return reject(socket, 429, 'Too Many Requests', { 'Retry-After': String(this.connectBucket.secondsUntilToken()) });
+    }
 
     const connectionId = randomBytes(12).toString('base64');
     const headers = flatHeaders(req);
     const query = Object.fromEntries(Object.entries(rewritten.querystring).map(([k, v]) => [k, v.value]));
-    const requestContext = this.baseContext(connectionId, '$connect', 'CONNECT');
+    const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+    const requestContext = { ...this.baseContext(connectionId, '$connect', 'CONNECT'), identity: { sourceIp, userAgent: String(req.headers['user-agent'] ?? '') } };
 
     // REQUEST authorizer: throwing "Unauthorized" means 401, a Deny policy 403.
     let authorizer: Record<string, unknown>;
@@ -127,13 +146,15 @@ export class GatewayEmulator {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn: Connection = {
         id: connectionId, socket: ws, authorizer, connectedAt: Date.now(), lastActiveAt: Date.now(),
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: String(req.headers['user-agent'] ?? ''),
+        sourceIp, userAgent: String(req.headers['user-agent'] ?? ''),
       };
       this.connections.set(connectionId, conn);
       const goingAway = (reason: string) => () => ws.readyState === ws.OPEN && ws.close(1001, reason);
       conn.idleTimer = setTimeout(goingAway('Idle timeout'), this.limits.idleTimeoutMs);
       const ageTimer = setTimeout(goingAway('Maximum connection duration reached'), this.limits.maxConnectionAgeMs);
       ws.on('message', (data, isBinary) => {
+        // A connection being closed (e.g. replaced by a newer one: DeleteConnection) routes nothing more.
+        if (ws.readyState !== ws.OPEN) return;
         conn.lastActiveAt = Date.now();
         conn.idleTimer?.refresh();
         this.track(this.message(conn, isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString()));
@@ -242,8 +263,32 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-function reject(socket: Duplex, status: number, reason: string): void {
+function reject(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
   if (socket.destroyed) return;
-  socket.write(`HTTP/1.1 ${status} ${reason || 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  socket.write(`HTTP/1.1 ${status} ${reason || 'Error'}\r\nConnection: close\r\n${extra}Content-Length: 0\r\n\r\n`);
   socket.destroy();
+}
+
+/** Token bucket: `rate` tokens per second, at most `burst` saved up. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  constructor(private readonly rate: number, private readonly burst: number, private readonly now: () => number = () => Date.now()) {
+    this.tokens = burst;
+    this.last = now();
+  }
+
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  secondsUntilToken(): number {
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.rate));
+  }
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lambdaContext } from './lambda-context';
 import type { LambdaHandler } from './gateway';
@@ -6,11 +6,73 @@ import type { LambdaHandler } from './gateway';
 const MAX_BODY = 1024 * 1024;
 
 /**
- * The operator HTTP API, emulated: turns a request into an HTTP API payload-format-2.0 event for the
- * api Lambda and writes its result back. In the cloud IAM authenticates callers; locally the
- * server listens on 127.0.0.1 only unless HOST says otherwise.
+ * Who may use the local operator API. In the cloud IAM authenticates callers; locally:
+ * - a browser page of another site must not drive it (a cross-site `text/plain` POST needs no
+ *   preflight): a request whose `Origin` is not the API's own origin is refused (403), and
+ *   state-changing requests with a body must be `application/json` (415);
+ * - while bound to loopback, the `Host` must be a loopback name (a DNS-rebinding page would send
+ *   its own name) (403);
+ * - when a token is set (always when listening beyond loopback: `CSMS_API_TOKEN`, generated when
+ *   unset), every request needs `Authorization: Bearer <token>` (401).
  */
-export function serveHttpApi(handler: LambdaHandler, req: IncomingMessage, res: ServerResponse): void {
+export interface ApiAccess {
+  /** True when the server listens on a loopback address only. */
+  loopback: boolean;
+  token?: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const isLoopbackName = (host: string) => LOOPBACK_HOSTS.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost');
+
+/** The refusal for a request, or undefined when it may go to the API. */
+export function refuseApiRequest(req: IncomingMessage, access: ApiAccess): { status: number; error: string; message: string } | undefined {
+  const host = String(req.headers.host ?? '');
+  const hostname = host.replace(/:\d+$/, '').toLowerCase();
+  if (access.loopback && !isLoopbackName(hostname)) {
+    return { status: 403, error: 'Forbidden', message: `Host ${host || '(none)'} is not this API (it listens on loopback only)` };
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin.toLowerCase() !== `http://${host.toLowerCase()}`) {
+    return { status: 403, error: 'Forbidden', message: `Cross-site requests are refused (Origin ${origin})` };
+  }
+  if (access.token) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(String(req.headers.authorization ?? ''));
+    if (!m || !sameText(m[1], access.token)) {
+      return { status: 401, error: 'Unauthorized', message: 'This API needs Authorization: Bearer <CSMS_API_TOKEN>' };
+    }
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+    const type = req.headers['content-type'];
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if ((type !== undefined || hasBody) && !/^application\/json\s*(;|$)/i.test(String(type ?? ''))) {
+      return { status: 415, error: 'UnsupportedMediaType', message: `Request bodies must be application/json (got ${type ?? 'none'})` };
+    }
+  }
+  return undefined;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+/**
+ * The operator HTTP API, emulated: turns a request into an HTTP API payload-format-2.0 event for the
+ * api Lambda and writes its result back, after the access checks of `refuseApiRequest`.
+ */
+export function serveHttpApi(handler: LambdaHandler, req: IncomingMessage, res: ServerResponse, access: ApiAccess = { loopback: true }): void {
+  const refusal = refuseApiRequest(req, access);
+  if (refusal) {
+    req.resume();
+    res.writeHead(refusal.status, {
+      'content-type': 'application/json',
+      ...(refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="csms"' } : {}),
+    });
+    res.end(JSON.stringify({ error: refusal.error, message: refusal.message }));
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   req.on('data', (c: Buffer) => {

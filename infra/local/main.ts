@@ -16,8 +16,17 @@ async function main() {
     routing: values.routing === 'dispatcher' ? 'dispatcher' : 'routes',
   });
   console.log(`OCPP CSMS running locally${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory; --data-dir DIR keeps data)'}`);
-  console.log(`  Charge points connect to: ${csms.chargePointUrl}/{chargePointId}   (subprotocols ocpp1.6, ocpp2.0, ocpp2.0.1)`);
-  console.log(`  Operator API:             ${csms.apiUrl}   (e.g. curl ${csms.apiUrl}/charge-points)`);
+  for (const base of csms.urls) {
+    console.log(`  Charge points connect to: ${base.replace('http', 'ws')}/ocpp/{chargePointId}   (subprotocols ocpp1.6, ocpp2.0, ocpp2.0.1)`);
+  }
+  for (const base of csms.urls) console.log(`  Operator API:             ${base}/api`);
+  if (csms.apiToken) {
+    console.log(`  The operator API needs:   Authorization: Bearer ${csms.apiTokenGenerated ? csms.apiToken : '$CSMS_API_TOKEN'}`);
+    if (csms.apiTokenGenerated) console.log('                            (generated for this run; set CSMS_API_TOKEN to choose one)');
+    console.log(`  e.g. curl -H "Authorization: Bearer ${csms.apiTokenGenerated ? csms.apiToken : '$CSMS_API_TOKEN'}" ${csms.apiUrl}/charge-points`);
+  } else {
+    console.log(`  e.g. curl ${csms.apiUrl}/charge-points   (loopback only; HOST=0.0.0.0 opens it to the network, with a token)`);
+  }
   console.log('  Ctrl-C stops it.');
   let stopping = false;
   const stop = async () => {

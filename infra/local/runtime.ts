@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startDynamo } from './dynamo';
+import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
+import { startDynamo, type LocalDynamo } from './dynamo';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
 import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
@@ -18,13 +20,25 @@ export interface LocalOptions {
   env?: Record<string, string>;
   /** Step Functions runner overrides (tests shorten waits, retries and task timeouts). */
   stepFunctions?: StepFunctionsOverrides;
+  /** Called when the embedded DynamoDB cannot be restarted (default: log and exit 1). */
+  onStorageFailure?: (error: Error) => void;
 }
 
 export interface LocalCsms {
   port: number;
   chargePointUrl: string;
   apiUrl: string;
+  /**
+   * The base URLs others can reach it at: the listening address, or, when listening on all
+   * interfaces, loopback and every external interface address (for the banner).
+   */
+  urls: string[];
+  /** Bearer token the operator API requires (set when listening beyond loopback or CSMS_API_TOKEN is set). */
+  apiToken?: string;
+  /** True when the token was generated for this run (print it once). */
+  apiTokenGenerated: boolean;
   dynamoEndpoint: string;
+  dynamo: LocalDynamo;
   gateway: GatewayEmulator;
   /** The Step Functions runner behind SFN_ENDPOINT (/sfn) and the diagnostics upload endpoint (/uploads). */
   stepFunctions: LocalStepFunctions;
@@ -32,34 +46,41 @@ export interface LocalCsms {
   close: () => Promise<void>;
 }
 
+const isLoopbackAddress = (a: string) => a === 'localhost' || a === '::1' || /^127\./.test(a) || /^::ffff:127\./.test(a);
+const urlHost = (a: string) => (a.includes(':') ? `[${a}]` : a);
+
+/** Where a server bound to `host` can be reached. */
+export function reachableHosts(host: string): string[] {
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  const external = Object.values(networkInterfaces()).flat()
+    .filter((i): i is NonNullable<typeof i> => !!i && !i.internal && (host === '::' || i.family === 'IPv4'))
+    .map((i) => i.address);
+  return ['127.0.0.1', ...external];
+}
+
 /**
  * Boots the whole CSMS in this process: embedded DynamoDB with the stack's tables, the WebSocket
  * gateway emulator and the operator HTTP API on one port, around the same handlers as in the cloud.
+ * The server listens only once every handler is attached (an upgrade that arrived earlier would
+ * hang), and the environment that names its own port is set before any connection is accepted.
  */
 export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
-  const dynamo = await startDynamo(opts.dataDir);
+  const dynamo = await startDynamo(opts.dataDir, { onFatal: opts.onStorageFailure });
   const host = opts.host ?? process.env.HOST ?? '127.0.0.1';
+  const loopback = isLoopbackAddress(host);
   const server: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? Number(process.env.PORT ?? 8080), host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
   const stepFunctions = new LocalStepFunctions({ ...opts.stepFunctions, region: process.env.AWS_REGION ?? 'us-east-1' });
   const uploads = await LocalUploads.create(opts.dataDir);
-  // The environment the stack gives the Lambdas, pointed at the local stand-ins.
+  // The environment the stack gives the Lambdas, pointed at the local stand-ins (the endpoints
+  // that contain the port follow once it is known).
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     DYNAMODB_ENDPOINT: dynamo.endpoint,
-    CONNECTIONS_ENDPOINT: base,
     CSMS_AUTO_REGISTER: process.env.CSMS_AUTO_REGISTER ?? 'true',
-    SFN_ENDPOINT: `${base}/sfn`,
     ...stepFunctions.environment(),
-    ...uploads.environment(base),
     ...opts.env,
   });
   const { resetClients } = await import('../../shared/aws');
@@ -80,23 +101,66 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   }, {
     idleTimeoutMs: Number(process.env.CSMS_IDLE_TIMEOUT_MS ?? 600_000),
     maxConnectionAgeMs: Number(process.env.CSMS_CONNECTION_MAX_AGE_MS ?? 7_200_000),
+    // API Gateway's default quota: 500 new connections per second (per account and region).
+    connectRate: Number(process.env.CSMS_CONNECT_RATE ?? 500),
+    connectBurst: Number(process.env.CSMS_CONNECT_BURST ?? process.env.CSMS_CONNECT_RATE ?? 500),
   });
-  gateway.attach(server);
   const api = await load('../../functions/api');
+
+  const apiTokenGenerated = !loopback && !process.env.CSMS_API_TOKEN;
+  const apiToken = process.env.CSMS_API_TOKEN || (apiTokenGenerated ? randomBytes(24).toString('base64url') : undefined);
+  const access = { loopback, token: apiToken };
+
+  gateway.attach(server);
   server.on('request', (req, res) => {
+    const url = req.url ?? '';
+    // The stand-ins the handlers call (@connections, Step Functions) are for this process only.
+    const internal = /^(?:\/[^/]+)?\/@connections\//.test(url) || url === '/sfn' || url.startsWith('/sfn/');
+    if (internal && !isLoopbackAddress(req.socket.remoteAddress ?? '')) {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Forbidden', message: 'Internal endpoint' }));
+      return;
+    }
     if (gateway.handleManagement(req, res)) return;
-    if (req.url?.startsWith('/api/') || req.url === '/api') return serveHttpApi(api, req, res);
-    if (req.url === '/sfn' || req.url?.startsWith('/sfn/')) return stepFunctions.handle(req, res);
-    if (req.url?.startsWith('/uploads/')) return uploads.handle(req, res);
+    if (url.startsWith('/api/') || url === '/api') return serveHttpApi(api, req, res, access);
+    if (url === '/sfn' || url.startsWith('/sfn/')) return stepFunctions.handle(req, res);
+    if (url.startsWith('/uploads/')) return uploads.handle(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'NotFound', message: 'Charge points connect to /ocpp/{chargePointId}; the operator API is under /api' }));
   });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? Number(process.env.PORT ?? 8080), host, () => {
+      // Runs before the first connection is accepted.
+      const port = (server.address() as AddressInfo).port;
+      const self = `http://${loopback ? urlHost(host) : '127.0.0.1'}:${port}`;
+      const reachable = reachableHosts(host).map((h) => `http://${urlHost(h)}:${port}`);
+      Object.assign(process.env, {
+        CONNECTIONS_ENDPOINT: self,
+        SFN_ENDPOINT: `${self}/sfn`,
+        // Stations upload to an address they can reach.
+        ...uploads.environment(reachable[reachable.length - 1]),
+        ...opts.env,
+      });
+      resetClients();
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urls = reachableHosts(host).map((h) => `http://${urlHost(h)}:${port}`);
+  const base = urls[0];
 
   return {
     port,
     chargePointUrl: `${base.replace('http', 'ws')}/ocpp`,
     apiUrl: `${base}/api`,
+    urls,
+    apiToken,
+    apiTokenGenerated,
     dynamoEndpoint: dynamo.endpoint,
+    dynamo,
     gateway,
     stepFunctions,
     uploads,

@@ -127,23 +127,6 @@ export async function listChargePoints(limit = 100, startKey?: Record<string, un
   return { items: (out.Items ?? []) as ChargePoint[], lastKey: out.LastEvaluatedKey };
 }
 
-/**
- * Records a new connection, replacing any older one; returns the connection id it replaced
- * (so the caller can close that socket). Only an existing, registered charge point is updated.
- */
-export async function recordConnection(chargePointId: string, connectionId: string, protocol: Protocol, now = new Date()) {
-  const out = await db().send(new UpdateCommand({
-    TableName: table(),
-    Key: { chargePointId },
-    UpdateExpression: 'SET connectionId = :c, protocol = :p, connectedAt = :now, lastSeen = :now REMOVE pendingCall',
-    ConditionExpression: 'attribute_exists(chargePointId)',
-    ExpressionAttributeValues: { ':c': connectionId, ':p': protocol, ':now': now.toISOString() },
-    ReturnValues: 'UPDATED_OLD',
-  }));
-  const old = out.Attributes?.connectionId as string | undefined;
-  return old && old !== connectionId ? old : undefined;
-}
-
 /** `$disconnect` is best effort and may arrive after a newer connect: only clear our own record. */
 export async function clearConnection(chargePointId: string, connectionId: string, now = new Date()): Promise<boolean> {
   try {
