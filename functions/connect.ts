@@ -3,6 +3,7 @@ import { identityFrom, type WebSocketEvent } from '../shared/lambda/websocket';
 import { closeConnection } from '../shared/lambda/post';
 import { isConditionFailure, recordConnection } from '../shared/store/charge-points';
 import { log } from '../shared/log';
+import { offeredSpelling, type Protocol } from '../shared/ocpp/protocol';
 
 export const handler = async (event: WebSocketEvent) => {
   const protocol = event.requestContext.authorizer?.protocol;
@@ -17,5 +18,6 @@ export const handler = async (event: WebSocketEvent) => {
     throw e;
   }
   log.info('connected', { chargePointId, connectionId, protocol });
-  return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': String(protocol) } };
+  const offered = Object.entries((event as { headers?: Record<string, string | undefined> }).headers ?? {}).find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1];
+  return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': offeredSpelling(offered, protocol as Protocol) } };
 };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadRewriteFunction, type CfRequest } from './cloudfront-function';
+import { loadRewriteFunction, type QueryValues, viewerRequest } from './cloudfront-function';
 import { lambdaContext } from './lambda-context';
 
 /** A Lambda handler as the gateway invokes it. */
@@ -52,7 +52,7 @@ export class GatewayEmulator {
   constructor(
     private readonly fns: GatewayFunctions,
     /** API Gateway closes a connection after 10 min without messages and at 2 h of age, whatever it does. */
-    private readonly limits: { idleTimeoutMs: number; maxConnectionAgeMs: number } = { idleTimeoutMs: 600_000, maxConnectionAgeMs: 7_200_000 },
+    private readonly limits: { idleTimeoutMs: number; maxConnectionAgeMs: number; queryValues?: QueryValues } = { idleTimeoutMs: 600_000, maxConnectionAgeMs: 7_200_000 },
     private readonly stage = 'local',
     domainName = '127.0.0.1',
   ) {
@@ -89,15 +89,13 @@ export class GatewayEmulator {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const cfRequest: CfRequest = { uri: url.pathname, querystring: {}, headers: {} };
-    for (const [k, v] of url.searchParams) cfRequest.querystring[k] = { value: v };
-    const rewritten = this.rewrite({ request: cfRequest });
+    // CloudFront (the function, then the origin URL built verbatim from its result), then API Gateway's query parsing.
+    const rewritten = viewerRequest(this.rewrite, req.url ?? '/', this.limits.queryValues ?? 'decoded');
     if ('statusCode' in rewritten) return reject(socket, rewritten.statusCode, rewritten.statusDescription ?? '');
 
     const connectionId = randomBytes(12).toString('base64');
     const headers = flatHeaders(req);
-    const query = Object.fromEntries(Object.entries(rewritten.querystring).map(([k, v]) => [k, v.value]));
+    const query = rewritten.query;
     const requestContext = this.baseContext(connectionId, '$connect', 'CONNECT');
 
     // REQUEST authorizer: throwing "Unauthorized" means 401, a Deny policy 403.

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startDynamo } from './dynamo';
+import type { QueryValues } from './cloudfront-function';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
 import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
@@ -18,6 +19,8 @@ export interface LocalOptions {
   env?: Record<string, string>;
   /** Step Functions runner overrides (tests shorten waits, retries and task timeouts). */
   stepFunctions?: StepFunctionsOverrides;
+  /** Whether the emulated API Gateway percent-decodes query values (`decoded`, default) or not (`raw`): AWS does not document it. */
+  gatewayQueryValues?: QueryValues;
 }
 
 export interface LocalCsms {
@@ -80,6 +83,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   }, {
     idleTimeoutMs: Number(process.env.CSMS_IDLE_TIMEOUT_MS ?? 600_000),
     maxConnectionAgeMs: Number(process.env.CSMS_CONNECTION_MAX_AGE_MS ?? 7_200_000),
+    queryValues: opts.gatewayQueryValues,
   });
   gateway.attach(server);
   const api = await load('../../functions/api');
