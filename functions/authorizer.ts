@@ -1,6 +1,7 @@
 // $connect authorizer: OCPP 1.6 security whitepaper §2 / OCPP 2.0.1 A00 — Basic auth, user = charge point identity.
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeConnection } from '../shared/connect/authorize';
+import { identityFromQuery } from '../shared/edge';
 import { log } from '../shared/log';
 
 const header = (h: Record<string, string | undefined> | null, name: string) =>
@@ -8,7 +9,7 @@ const header = (h: Record<string, string | undefined> | null, name: string) =>
 
 export const handler = async (event: APIGatewayRequestAuthorizerEvent) => {
   const decision = await authorizeConnection({
-    chargePointId: event.queryStringParameters?.cpid,
+    chargePointId: identityFromQuery(event.queryStringParameters),
     authorization: header(event.headers, 'authorization'),
     subprotocols: header(event.headers, 'sec-websocket-protocol'),
     originSecret: header(event.headers, 'x-origin-verify'),

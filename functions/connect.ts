@@ -2,6 +2,7 @@
 import { identityFrom, type WebSocketEvent } from '../shared/lambda/websocket';
 import { acceptConnection } from '../shared/connect/connection';
 import { log } from '../shared/log';
+import { offeredSpelling, type Protocol } from '../shared/ocpp/protocol';
 
 export const handler = async (event: WebSocketEvent) => {
   const protocol = event.requestContext.authorizer?.protocol;
@@ -13,5 +14,6 @@ export const handler = async (event: WebSocketEvent) => {
   });
   if (!outcome.accepted) return { statusCode: outcome.status, body: outcome.reason };
   log.info('connected', { chargePointId, connectionId, protocol });
-  return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': String(protocol) } };
+  const offered = Object.entries((event as { headers?: Record<string, string | undefined> }).headers ?? {}).find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1];
+  return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': offeredSpelling(offered, protocol as Protocol) } };
 };

@@ -3,6 +3,8 @@ import { basename, join } from 'node:path';
 import { Annotations, Aspects, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../shared/ocpp/routes';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { capacityFor } from './constructs/capacity';
 import { analyzeCodeAccess } from './constructs/code-access';
 import { CsmsFunction, REPO_ROOT } from './constructs/csms-function';
 import { type DiagnosticsAccess, DiagnosticsStorage } from './constructs/diagnostics-storage';
@@ -107,10 +109,13 @@ export class CsmsStack extends Stack {
     const destroy = settings.destroyOnRemoval;
 
     const tables = new CsmsTables(this, 'Tables', { destroyOnRemoval: destroy });
+    const capacity = capacityFor(settings.fleetSize);
+    for (const warning of capacity.warnings) Annotations.of(this).addWarningV2('csms:capacity', warning);
     const gateway = new WebSocketGateway(this, 'Gateway', {
       stageName: settings.stageName,
-      throttleRate: settings.throttleRate,
-      throttleBurst: settings.throttleBurst,
+      throttleRate: settings.throttleRate ?? capacity.stageRate,
+      throttleBurst: settings.throttleBurst ?? capacity.stageBurst,
+      connectThrottle: { rate: capacity.connectRate, burst: capacity.connectBurst },
       logRetention: settings.logRetention,
       destroyOnRemoval: destroy,
       accountRole: settings.apiGatewayAccountRole,
@@ -166,6 +171,9 @@ export class CsmsStack extends Stack {
         ...LIMITS[spec.kind],
       });
       this.functions.set(spec.id, fn);
+      // A runaway route (or a flood of messages) must not take the concurrency connects need.
+      const reserved = spec.kind === 'authorizer' ? capacity.authorizerConcurrency : spec.kind === 'connect' ? capacity.connectConcurrency : undefined;
+      if (reserved && settings.reservedConcurrency) (fn.node.defaultChild as CfnFunction).reservedConcurrentExecutions = reserved;
     }
 
     // --- least-privilege grants, derived from what each bundle's code does (code-access.ts) -
@@ -179,6 +187,8 @@ export class CsmsStack extends Stack {
       tables,
       logRetention: settings.logRetention,
       destroyOnRemoval: destroy,
+      logLevel: settings.workflowLogLevel,
+      includeExecutionData: settings.workflowLogExecutionData,
     });
     const access = analyzeCodeAccess(REPO_ROOT, specs.map((s) => s.entry));
     for (const spec of specs) {
@@ -225,13 +235,14 @@ export class CsmsStack extends Stack {
       certificateArn: settings.certificateArn,
       accessLogs: settings.cloudFrontLogs,
       destroyOnRemoval: destroy,
+      webAclArn: settings.webAclArn,
     });
     const operatorApi = new OperatorApi(this, 'OperatorApi', {
       handler: fn('Api'),
       logRetention: settings.logRetention,
       destroyOnRemoval: destroy,
-      throttleRate: settings.throttleRate,
-      throttleBurst: settings.throttleBurst,
+      throttleRate: settings.throttleRate ?? 500,
+      throttleBurst: settings.throttleBurst ?? 1000,
     });
     new Observability(this, 'Observability', {
       webSocketApiId: gateway.api.apiId,

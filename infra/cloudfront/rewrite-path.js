@@ -1,7 +1,14 @@
 // CloudFront Function (viewer request, cloudfront-js-2.0). API Gateway WebSocket URLs cannot carry
 // a path, but OCPP-J puts the charge point identity in the last path segment
 // (wss://host/ocpp/CP001): move it to ?cpid=CP001 and send the request to '/'.
-// The same file runs in the local gateway emulator, so the rewrite is tested locally.
+//
+// CloudFront writes query values to the origin exactly as the function leaves them, so the
+// identity is percent-encoded (an identity may hold + & % # = ?, all printable ASCII). Whether
+// API Gateway decodes query values before the authorizer sees them is not documented; the constant
+// `pct=%25` tells the authorizer which happened: it arrives as "%" when API Gateway decoded the
+// query, as "%25" when it did not (then the authorizer decodes cpid itself; shared/edge.ts).
+// The same file runs in the local gateway emulator (infra/local/cloudfront-function.ts), so the
+// rewrite is tested locally with both behaviours.
 function handler(event) {
   var request = event.request;
   var match = /^\/ocpp\/([^\/]+)\/?$/.exec(request.uri);
@@ -14,7 +21,7 @@ function handler(event) {
   } catch (e) {
     return { statusCode: 400, statusDescription: 'Bad Request' };
   }
-  request.querystring = { cpid: { value: id } };
+  request.querystring = { cpid: { value: encodeURIComponent(id) }, pct: { value: '%25' } };
   request.uri = '/';
   return request;
 }

@@ -74,6 +74,8 @@ export interface EdgeProps {
   certificateArn?: string;
   accessLogs: boolean;
   destroyOnRemoval: boolean;
+  /** A CLOUDFRONT-scope WAFv2 web ACL (us-east-1), e.g. with a rate-based rule on /ocpp/* (docs/deploy.md). */
+  webAclArn?: string;
 }
 
 /**
@@ -124,11 +126,13 @@ export class Edge extends Construct {
       enableLogging: Boolean(logBucket),
       logBucket,
       logFilePrefix: logBucket ? 'cloudfront/' : undefined,
+      // CloudFront takes a global web ACL by ARN from a stack in any region.
+      webAclId: props.webAclArn,
     });
     this.chargePointUrl = `wss://${props.domainName ?? this.distribution.distributionDomainName}/ocpp`;
 
     acknowledge(this.distribution, 'AwsSolutions-CFR1', 'Charge points are installed worldwide; restricting countries is an operator decision, not a default.');
-    acknowledge(this.distribution, 'AwsSolutions-CFR2', 'A WAFv2 web ACL for CloudFront must live in us-east-1 while this stack is region-agnostic; connections are authenticated at $connect and throttled on the API stage. docs/deploy.md shows how to attach one.');
+    if (!props.webAclArn) acknowledge(this.distribution, 'AwsSolutions-CFR2', 'The web ACL is opt-in (-c webAclArn=<CLOUDFRONT-scope ACL in us-east-1>; docs/deploy.md gives the rate-based rule): a CloudFront web ACL lives in us-east-1 while this stack is region-agnostic, so it cannot be created here. Without it, $connect is throttled on the API stage and authenticated by the authorizer.');
     if (!props.certificateArn) {
       acknowledge(this.distribution, 'AwsSolutions-CFR4', 'Without a custom domain the default *.cloudfront.net certificate fixes the viewer policy; deploy with -c domainName=... -c certificateArn=... to enforce TLSv1.2_2021 (set here).');
     }

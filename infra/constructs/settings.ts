@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { WorkflowLogLevel } from './workflows';
 
 /**
  * Everything a deployment may choose, read once from CDK context (`cdk.json` defaults, overridden
@@ -31,16 +32,25 @@ export interface CsmsSettings {
   callTimeoutMs: number;
   /** WebSocket stage name, also the CloudFront origin path. */
   stageName: string;
-  throttleRate: number;
-  throttleBurst: number;
+  /** Charge points the deployment is sized for: stage and $connect throttles, reserved concurrency (infra/constructs/capacity.ts). */
+  fleetSize: number;
+  /** Overrides of the WebSocket stage throttle derived from fleetSize (and the operator API's 500/1000). */
+  throttleRate?: number;
+  throttleBurst?: number;
+  /** Reserve concurrency for the authorizer and connect functions (sized from fleetSize), so no runaway route starves connects. */
+  reservedConcurrency: boolean;
+  /** ARN of a WAFv2 web ACL (scope CLOUDFRONT, created in us-east-1) attached to the distribution. */
+  webAclArn?: string;
   /** Custom domain for charge points (needs certificateArn of an ACM certificate in us-east-1). */
   domainName?: string;
   certificateArn?: string;
   /** CloudFront standard access logs into an S3 bucket of the stack. */
   cloudFrontLogs: boolean;
   /**
-   * Create the account-wide API Gateway CloudWatch role (needed once per account and region for
-   * WebSocket access logs). Turn off when the account already has one.
+   * Create the account-wide API Gateway CloudWatch role and point the region's API Gateway account
+   * setting at it (WebSocket access logs need such a role once per account and region). Off by
+   * default: the setting is one per region, and two stacks that set it fight over it. Turn it on
+   * only when the region has none (docs/deploy.md: `aws apigateway get-account`).
    */
   apiGatewayAccountRole: boolean;
   /** E-mail subscribed to the alarm topic. */
@@ -51,6 +61,10 @@ export interface CsmsSettings {
   messageLogDays: number;
   /** May an id tag (or another of its group) start a transaction while one of the group runs (CSMS_ALLOW_CONCURRENT_TX)? */
   allowConcurrentTx: boolean;
+  /** Step Functions log level: OFF, FATAL, ERROR (default) or ALL. */
+  workflowLogLevel: WorkflowLogLevel;
+  /** Step Functions logs carry execution inputs/outputs (firmware URLs, charge point data); default false. */
+  workflowLogExecutionData: boolean;
   /** How long a charge point may keep our verdict in its authorization cache (CSMS_AUTH_CACHE_EXPIRY_S); unset: no expiry sent. */
   authCacheExpirySeconds?: number;
 }
@@ -65,10 +79,12 @@ export const DEFAULT_SETTINGS: CsmsSettings = {
   heartbeatInterval: 300,
   callTimeoutMs: 25_000,
   stageName: 'ocpp',
-  throttleRate: 500,
-  throttleBurst: 1000,
+  fleetSize: 1000,
+  reservedConcurrency: true,
   cloudFrontLogs: false,
-  apiGatewayAccountRole: true,
+  apiGatewayAccountRole: false,
+  workflowLogLevel: 'ERROR',
+  workflowLogExecutionData: false,
   diagnosticsRetentionDays: 90,
   messageLogDays: 30,
   allowConcurrentTx: true,
@@ -116,8 +132,8 @@ export function settingsFromContext(node: Node): CsmsSettings {
     heartbeatInterval: int('heartbeatInterval', DEFAULT_SETTINGS.heartbeatInterval),
     callTimeoutMs: int('callTimeoutMs', DEFAULT_SETTINGS.callTimeoutMs),
     stageName: str('stageName') ?? DEFAULT_SETTINGS.stageName,
-    throttleRate: int('throttleRate', DEFAULT_SETTINGS.throttleRate),
-    throttleBurst: int('throttleBurst', DEFAULT_SETTINGS.throttleBurst),
+    fleetSize: int('fleetSize', DEFAULT_SETTINGS.fleetSize),
+    reservedConcurrency: bool('reservedConcurrency', DEFAULT_SETTINGS.reservedConcurrency),
     domainName,
     certificateArn,
     cloudFrontLogs: bool('cloudFrontLogs', DEFAULT_SETTINGS.cloudFrontLogs),
@@ -126,7 +142,20 @@ export function settingsFromContext(node: Node): CsmsSettings {
     diagnosticsRetentionDays: int('diagnosticsRetentionDays', DEFAULT_SETTINGS.diagnosticsRetentionDays),
     messageLogDays: int('messageLogDays', DEFAULT_SETTINGS.messageLogDays),
     allowConcurrentTx: bool('allowConcurrentTx', DEFAULT_SETTINGS.allowConcurrentTx),
+    workflowLogLevel: DEFAULT_SETTINGS.workflowLogLevel,
+    workflowLogExecutionData: bool('workflowLogExecutionData', DEFAULT_SETTINGS.workflowLogExecutionData),
   };
+  const wfLevel = (str('workflowLogLevel') ?? DEFAULT_SETTINGS.workflowLogLevel).toUpperCase();
+  if (!['OFF', 'FATAL', 'ERROR', 'ALL'].includes(wfLevel)) throw new Error(`Context workflowLogLevel must be OFF, FATAL, ERROR or ALL, got "${wfLevel}"`);
+  settings.workflowLogLevel = wfLevel as WorkflowLogLevel;
+  for (const key of ['throttleRate', 'throttleBurst'] as const) if (str(key) !== undefined) settings[key] = int(key, 0);
+  const webAclArn = str('webAclArn');
+  if (webAclArn !== undefined) {
+    // CloudFront takes only global (CLOUDFRONT-scope) web ACLs, which live in us-east-1.
+    if (!/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) throw new Error(`Context webAclArn must be the ARN of a CLOUDFRONT-scope WAFv2 web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got "${webAclArn}"`);
+    settings.webAclArn = webAclArn;
+  }
+  if (settings.fleetSize < 1) throw new Error('Context fleetSize must be at least 1');
   const authCacheExpiry = str('authCacheExpirySeconds');
   if (authCacheExpiry !== undefined) {
     settings.authCacheExpirySeconds = int('authCacheExpirySeconds', 0);

@@ -1,7 +1,7 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CfnAccount } from 'aws-cdk-lib/aws-apigateway';
-import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { type IGrantable, ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -12,8 +12,11 @@ import { acknowledge } from './nag';
 
 export interface WebSocketGatewayProps {
   stageName: string;
+  /** Stage-wide throttle (every route, $connect included). */
   throttleRate: number;
   throttleBurst: number;
+  /** The $connect route's own throttle: each connect costs an authorizer run. */
+  connectThrottle: { rate: number; burst: number };
   logRetention: RetentionDays;
   destroyOnRemoval: boolean;
   /** Create the account-wide API Gateway → CloudWatch Logs role (WebSocket access logs need it). */
@@ -58,9 +61,11 @@ export class WebSocketGateway extends Construct {
   readonly api: WebSocketApi;
   readonly stage: WebSocketStage;
   readonly accessLogs: LogGroup;
+  private readonly connectThrottle: { rate: number; burst: number };
 
   constructor(scope: Construct, id: string, props: WebSocketGatewayProps) {
     super(scope, id);
+    this.connectThrottle = props.connectThrottle;
     this.api = new WebSocketApi(this, 'Api', {
       description: 'OCPP-J charge point connections (reached through CloudFront only)',
       routeSelectionExpression: '$request.body.[2]',
@@ -106,7 +111,12 @@ export class WebSocketGateway extends Construct {
   addRoutes(routes: WebSocketRoutes): void {
     const integration = (name: string, fn: IFunction) => new WebSocketLambdaIntegration(`${name}Integration`, fn, { timeout: Duration.seconds(29) });
     const authorizer = new WebSocketLambdaAuthorizer('Authorizer', routes.authorizer, { identitySource: ['route.request.querystring.cpid'] });
-    this.api.addRoute('$connect', { integration: integration('Connect', routes.connect), authorizer });
+    const connect = this.api.addRoute('$connect', { integration: integration('Connect', routes.connect), authorizer });
+    // Route-level throttle of $connect (a stage's route settings must name an existing route).
+    (this.stage.node.defaultChild as CfnStage).routeSettings = {
+      $connect: { ThrottlingRateLimit: this.connectThrottle.rate, ThrottlingBurstLimit: this.connectThrottle.burst }, // a JSON property: CloudFormation spelling
+    };
+    this.stage.node.addDependency(connect);
     this.api.addRoute('$disconnect', { integration: integration('Disconnect', routes.disconnect) });
     this.api.addRoute('$default', { integration: integration('Default', routes.router) });
     for (const [action, fn] of Object.entries(routes.actions)) {

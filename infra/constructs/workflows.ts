@@ -1,9 +1,10 @@
-import { Annotations, ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag';
 import { type TableId, TABLES } from '../../shared/store/tables';
 import type { CsmsTables } from './tables';
 import { type WorkflowFile, workflowFunctionEntry } from './workflow-files';
@@ -15,11 +16,23 @@ export interface WorkflowsProps {
   tables: CsmsTables;
   logRetention: RetentionDays;
   destroyOnRemoval: boolean;
+  /** Step Functions log level (default ERROR: failed executions and states only). */
+  logLevel?: WorkflowLogLevel;
+  /** Log inputs and outputs too (default false: they hold firmware URLs, charge point data). */
+  includeExecutionData?: boolean;
 }
+
+export type WorkflowLogLevel = 'OFF' | 'FATAL' | 'ERROR' | 'ALL';
+const LOG_LEVELS: Record<WorkflowLogLevel, LogLevel> = { OFF: LogLevel.OFF, FATAL: LogLevel.FATAL, ERROR: LogLevel.ERROR, ALL: LogLevel.ALL };
 
 /**
  * One Standard state machine per infra/workflows/*.asl.json (see workflow-files.ts for the
- * placeholder convention), with ALL-level logging including execution data and X-Ray tracing.
+ * placeholder convention), with X-Ray tracing and logging at ERROR level without execution data by
+ * default (`workflowLogLevel`, `workflowLogExecutionData`). Log groups are named
+ * `/aws/vendedlogs/states/<stack>-<workflow>-<stack id>`: Step Functions delivers logs as vended
+ * logs, and under that prefix CloudWatch Logs does not grow a resource policy per log group (whose
+ * 5,120-character limit a few machines would exhaust). The stack id part keeps a retained group of
+ * a deleted stack from blocking a new stack of the same name.
  *
  * Machines carry fixed names (`<stack>-<file>`), so their ARNs are known before they exist: the
  * Lambdas get them as environment variables and IAM resources without a reference to the machine,
@@ -59,8 +72,12 @@ export class Workflows extends Construct {
   constructor(scope: Construct, id: string, private readonly props: WorkflowsProps) {
     super(scope, id);
     const tableIdByName = new Map(Object.entries(TABLES).map(([tid, def]) => [def.name, tid as TableId]));
+    // The first block of the stack's UUID: unique per stack instance, known at deploy time.
+    const stackSuffix = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))));
+    const level = props.logLevel ?? 'ERROR';
     for (const file of props.files) {
       const logGroup = new LogGroup(this, `${file.name}Logs`, {
+        logGroupName: `/aws/vendedlogs/states/${Workflows.machineName(this, file.name)}-${stackSuffix}`,
         retention: props.logRetention,
         removalPolicy: props.destroyOnRemoval ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       });
@@ -77,10 +94,11 @@ export class Workflows extends Construct {
         stateMachineType: StateMachineType.STANDARD,
         definitionBody: DefinitionBody.fromString(file.definition),
         definitionSubstitutions: substitutions,
-        logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+        logs: { destination: logGroup, level: LOG_LEVELS[level], includeExecutionData: props.includeExecutionData ?? false },
         tracingEnabled: true,
         // Machines hold no data: always deleted with the stack, so a redeploy can reuse the name.
       });
+      if (level !== 'ALL') acknowledge(machine, 'AwsSolutions-SF1', `Logs at ${level} level by default (-c workflowLogLevel=ALL for every state transition): every execution is already traced with X-Ray and recorded in the Jobs table, and ALL with execution data would copy firmware URLs and charge point data into CloudWatch Logs.`);
       for (const fn of taskFunctions) fn.grantInvoke(machine);
       if (file.tables.length) props.tables.grant(machine, new Map(file.tables.map((t) => [tableIdByName.get(t)!, 'readWrite' as const])));
       if (file.distributedMap) {

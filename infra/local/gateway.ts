@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadRewriteFunction, type CfRequest } from './cloudfront-function';
+import { loadRewriteFunction, type QueryValues, viewerRequest } from './cloudfront-function';
 import { lambdaContext } from './lambda-context';
 
 /** A Lambda handler as the gateway invokes it. */
@@ -23,6 +23,8 @@ export interface GatewayLimits {
   maxConnectionAgeMs: number;
   connectRate?: number;
   connectBurst?: number;
+  /** Whether the emulated API Gateway percent-decodes query values (AWS does not document it). */
+  queryValues?: QueryValues;
 }
 
 interface Connection {
@@ -103,10 +105,8 @@ export class GatewayEmulator {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
-    const cfRequest: CfRequest = { uri: url.pathname, querystring: {}, headers: {} };
-    for (const [k, v] of url.searchParams) cfRequest.querystring[k] = { value: v };
-    const rewritten = this.rewrite({ request: cfRequest });
+    // CloudFront (the function, then the origin URL built verbatim from its result), then API Gateway's query parsing.
+    const rewritten = viewerRequest(this.rewrite, req.url ?? '/', this.limits.queryValues ?? 'decoded');
     if ('statusCode' in rewritten) return reject(socket, rewritten.statusCode, rewritten.statusDescription ?? '');
     // API Gateway's connection rate limit: 429 before any Lambda runs, so stations back off.
     if (this.connectBucket && !this.connectBucket.take()) {
@@ -115,7 +115,7 @@ export class GatewayEmulator {
 
     const connectionId = randomBytes(12).toString('base64');
     const headers = flatHeaders(req);
-    const query = Object.fromEntries(Object.entries(rewritten.querystring).map(([k, v]) => [k, v.value]));
+    const query = rewritten.query;
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const requestContext = { ...this.baseContext(connectionId, '$connect', 'CONNECT'), identity: { sourceIp, userAgent: String(req.headers['user-agent'] ?? '') } };
 

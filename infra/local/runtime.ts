@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { startDynamo, type LocalDynamo } from './dynamo';
+import type { QueryValues } from './cloudfront-function';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
 import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
@@ -22,6 +23,8 @@ export interface LocalOptions {
   stepFunctions?: StepFunctionsOverrides;
   /** Called when the embedded DynamoDB cannot be restarted (default: log and exit 1). */
   onStorageFailure?: (error: Error) => void;
+  /** Whether the emulated API Gateway percent-decodes query values (`decoded`, default) or not (`raw`): AWS does not document it. */
+  gatewayQueryValues?: QueryValues;
 }
 
 export interface LocalCsms {
@@ -104,6 +107,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     // API Gateway's default quota: 500 new connections per second (per account and region).
     connectRate: Number(process.env.CSMS_CONNECT_RATE ?? 500),
     connectBurst: Number(process.env.CSMS_CONNECT_BURST ?? process.env.CSMS_CONNECT_RATE ?? 500),
+    queryValues: opts.gatewayQueryValues,
   });
   const api = await load('../../functions/api');
 

@@ -24,6 +24,9 @@ export type AuthDecision =
  */
 export async function authorizeConnection(req: ConnectRequest): Promise<AuthDecision> {
   const secret = config.originSecret();
+  // Fail closed: inside Lambda an empty secret is a broken deployment, never "no check" (only the
+  // local runtime, which has no CloudFront in front, runs without one).
+  if (!secret && process.env.AWS_LAMBDA_FUNCTION_NAME) return { allow: false, status: 403, reason: 'CSMS_ORIGIN_SECRET is empty in a Lambda: refusing every connection' };
   if (secret && !sameSecret(secret, req.originSecret ?? '')) return { allow: false, status: 403, reason: 'not through the CSMS endpoint' };
   const id = req.chargePointId;
   if (!isValidIdentity(id)) return { allow: false, status: 401, reason: 'invalid charge point identity' };

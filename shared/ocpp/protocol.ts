@@ -17,3 +17,12 @@ export function negotiateSubprotocol(header: string | undefined): Protocol | und
   const offered = (header ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
   return SUBPROTOCOLS.find((p) => offered.includes(p));
 }
+
+/**
+ * The token of the Sec-WebSocket-Protocol header that named `protocol`, spelled as the charge point
+ * offered it: RFC 6455 §4.1 has the client fail the connection when the server answers a token it
+ * did not offer, and strict clients compare case-sensitively ("OCPP1.6" must get "OCPP1.6" back).
+ */
+export function offeredSpelling(header: string | undefined, protocol: Protocol): string {
+  return (header ?? '').split(',').map((p) => p.trim()).find((p) => p.toLowerCase() === protocol) ?? protocol;
+}

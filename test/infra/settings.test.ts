@@ -45,6 +45,21 @@ describe('deployment settings from CDK context', () => {
     expect(() => settings({ allowConcurrentTx: 'no' })).toThrow(/allowConcurrentTx/);
     expect(() => settings({ authCacheExpirySeconds: '0' })).toThrow(/authCacheExpirySeconds/);
     expect(() => settings({ authCacheExpirySeconds: '1.5' })).toThrow(/authCacheExpirySeconds/);
+    expect(() => settings({ fleetSize: '0' })).toThrow(/fleetSize/);
+    expect(() => settings({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y' })).toThrow(/CLOUDFRONT-scope/);
+  });
+
+  it('leaves the region\'s API Gateway account role alone and logs workflows at ERROR without data unless told', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ apiGatewayAccountRole: false, workflowLogLevel: 'ERROR', workflowLogExecutionData: false });
+    expect(settings({ apiGatewayAccountRole: 'true', workflowLogLevel: 'all', workflowLogExecutionData: 'true' })).toMatchObject({ apiGatewayAccountRole: true, workflowLogLevel: 'ALL', workflowLogExecutionData: true });
+    expect(() => settings({ workflowLogLevel: 'DEBUG' })).toThrow(/workflowLogLevel/);
+  });
+
+  it('sizes from fleetSize unless throttles are given, and takes a CloudFront web ACL', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ fleetSize: 1000, reservedConcurrency: true });
+    expect(settings({}).throttleRate).toBeUndefined();
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/csms-edge/0123abcd-0000-1111-2222-333344445555';
+    expect(settings({ fleetSize: '50000', throttleRate: '800', throttleBurst: 1600, reservedConcurrency: 'false', webAclArn: arn })).toMatchObject({ fleetSize: 50000, throttleRate: 800, throttleBurst: 1600, reservedConcurrency: false, webAclArn: arn });
   });
 
   it('reads the retention and operator policy options', () => {

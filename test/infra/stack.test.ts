@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../infra/constructs/csms-function';
 import { ROUTES } from '../../shared/ocpp/routes';
 import { TABLE_LIST } from '../../shared/store/tables';
 import { listWorkflowFiles } from '../../infra/constructs/workflow-files';
+import { capacityFor } from '../../infra/constructs/capacity';
 
 /** The feature flags and defaults of cdk.json, as `cdk synth` applies them. */
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')).context;
@@ -180,14 +181,27 @@ describe('WebSocket API', () => {
     expect(functionBehind(route(webSocketApiId(), '$disconnect')!).Properties.Description).toMatch(/^OCPP \$disconnect/);
   });
 
-  it('auto-deploys a throttled stage with access logs', () => {
+  it('auto-deploys a stage throttled for the fleet (cdk.json fleetSize) with access logs', () => {
+    const capacity = capacityFor(CDK_JSON_CONTEXT.fleetSize);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       ApiId: { Ref: webSocketApiId() },
       StageName: 'ocpp',
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+      DefaultRouteSettings: { ThrottlingRateLimit: capacity.stageRate, ThrottlingBurstLimit: capacity.stageBurst },
+      RouteSettings: { $connect: { ThrottlingRateLimit: capacity.connectRate, ThrottlingBurstLimit: capacity.connectBurst } },
       AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('chargePointId') },
     });
+    // The region's API Gateway account setting is left alone by default.
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('reserves concurrency for the authorizer and connect functions only', () => {
+    const capacity = capacityFor(CDK_JSON_CONTEXT.fleetSize);
+    const reserved = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.ReservedConcurrentExecutions !== undefined).map(([, f]) => [f.Properties.Description, f.Properties.ReservedConcurrentExecutions]);
+    expect(reserved.sort()).toEqual([
+      ['OCPP $connect authorizer: origin secret, identity, registration, Basic auth', capacity.authorizerConcurrency],
+      ['OCPP $connect: subprotocol and connection record', capacity.connectConcurrency],
+    ].sort());
   });
 
   it('points CONNECTIONS_ENDPOINT at the stage\'s @connections URL', () => {
@@ -382,7 +396,7 @@ describe('workflows', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('is not deployed'))).toEqual([]);
   });
 
-  it.each(files.map((f) => [f.name, f] as const))('%s: Standard, logs ALL with execution data, X-Ray, ${Fn_} bound to its task Lambdas', (name, wf) => {
+  it.each(files.map((f) => [f.name, f] as const))('%s: Standard, logs ERROR without execution data under /aws/vendedlogs/, X-Ray, ${Fn_} bound to its task Lambdas', (name, wf) => {
     const substitutions = new Capture();
     const logGroup = new Capture();
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
@@ -390,10 +404,11 @@ describe('workflows', () => {
       StateMachineType: 'STANDARD',
       DefinitionString: wf.definition,
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroup } }] },
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroup } }] },
       DefinitionSubstitutions: substitutions,
     });
     expect(resources[refId(logGroup.asObject())!].Type).toBe('AWS::Logs::LogGroup');
+    expect(JSON.stringify(resources[refId(logGroup.asObject())!].Properties.LogGroupName)).toContain(`/aws/vendedlogs/states/Csms-${name}-`);
     const subs = substitutions.asObject();
     expect(Object.keys(subs).sort()).toEqual([...wf.functions.map((f) => `Fn_${f}`), ...wf.tables.map((t) => `Table_${t}`)].sort());
     expect(wf.functions.length).toBeGreaterThan(0);

@@ -117,8 +117,13 @@ describe('Workflows construct', () => {
       StateMachineType: 'STANDARD',
       DefinitionString: ASL,
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+      // ERROR without execution data by default: payloads hold firmware URLs and charge point data.
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false },
     });
+    // Vended-logs prefix (no per-group resource policy), unique per stack instance.
+    const [group] = Object.values(template.findResources('AWS::Logs::LogGroup')).filter((g) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('vendedlogs'));
+    expect(JSON.stringify(group.Properties.LogGroupName)).toContain('/aws/vendedlogs/states/Wf-firmware-update-');
+    expect(JSON.stringify(group.Properties.LogGroupName)).toContain('AWS::StackId');
     const s = machine.Properties.DefinitionSubstitutions;
     expect(Object.keys(s).sort()).toEqual(['Fn_PrepareRollout', 'Fn_SendUpdate', 'Table_Jobs']);
     expect(s.Fn_PrepareRollout['Fn::GetAtt'][1]).toBe('Arn');
