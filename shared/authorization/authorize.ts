@@ -18,6 +18,12 @@ export interface Authorization {
   expiryDate?: string;
   /** Until when a station may keep this verdict in its cache: the expiry, capped by CSMS_AUTH_CACHE_EXPIRY_S. */
   validUntil?: string;
+  /**
+   * Concurrency is forbidden for this token's group and the verdict is Accepted so far: with
+   * `concurrency: 'claim'` the caller must claim the group (shared/transactions/concurrency.ts)
+   * and answer ConcurrentTx if it cannot.
+   */
+  exclusiveGroup?: boolean;
 }
 
 export interface AuthorizeOptions {
@@ -26,6 +32,11 @@ export interface AuthorizeOptions {
   purpose: 'start' | 'stop';
   /** Recognises the transaction being started, which must not count as a concurrent one (retries, 2.0.1 updates). */
   exclude?: (t: TransactionRecord) => boolean;
+  /**
+   * 'query' (default): ConcurrentTx from the activeByGroup index (Authorize: a read-only check).
+   * 'claim': no query; `exclusiveGroup` tells the caller, which starts the transaction, to claim the group.
+   */
+  concurrency?: 'query' | 'claim';
 }
 
 /**
@@ -43,18 +54,24 @@ export async function authorizeToken(token: TokenRef, opts: AuthorizeOptions): P
   if (!tag) return { status: 'Unknown', token, key };
   const groupKey = groupKeyOf(key, tag.parentIdTag);
   const base = { token, key, groupKey, parentIdTag: tag.parentIdTag, expiryDate: tag.expiryDate, validUntil: validUntil(tag, opts.now) };
-  return { ...base, status: await statusOf(tag, groupKey, opts) };
+  const status = await statusOf(tag, groupKey, opts);
+  if (status === 'Accepted' && opts.concurrency === 'claim' && concurrencyForbidden(tag, opts)) return { ...base, status, exclusiveGroup: true };
+  return { ...base, status };
 }
 
 async function statusOf(tag: IdTagRecord, groupKey: string, opts: AuthorizeOptions): Promise<AuthorizationStatus> {
   if (tag.status !== 'Accepted') return tag.status;
   if (tag.expiryDate && Date.parse(tag.expiryDate) <= opts.now.getTime()) return 'Expired'; // expiry is checked at read time
-  if (opts.purpose === 'start' && !(tag.allowConcurrentTx ?? authorizationSettings.allowConcurrentTx())) {
+  if (opts.concurrency !== 'claim' && concurrencyForbidden(tag, opts)) {
     const running = await findActiveInGroup(groupKey);
     const others = running.filter((t) => !opts.exclude?.(t));
     if (others.length) return 'ConcurrentTx';
   }
   return 'Accepted';
+}
+
+function concurrencyForbidden(tag: IdTagRecord, opts: AuthorizeOptions): boolean {
+  return opts.purpose === 'start' && !(tag.allowConcurrentTx ?? authorizationSettings.allowConcurrentTx());
 }
 
 function validUntil(tag: IdTagRecord, now: Date): string | undefined {

@@ -1,15 +1,14 @@
 import type { Authorization } from '../authorization/authorize';
 import { idTagInfo16 } from '../authorization/wire';
 import { log } from '../log';
-import { putEvent } from '../store/events';
 import { applyTransactionChange, type ChangeResult, type Generation, type TokenFields, type TransactionChange } from '../store/transactions';
+import { NUMBER_OUT_OF_RANGE, recordAnomaly, UNKNOWN_TRANSACTION } from './anomalies';
+import { releaseGroupOf } from './concurrency';
 import { runTransactionHooks } from './hooks';
+import { storable } from './numbers';
 import './all-hooks';
 
-/** Events-table kind of anomalies; `anomaly` says which (GET /api/charge-points/{id}/events?kind=anomaly). */
-export const ANOMALY = 'anomaly';
-/** The anomaly recorded when a charge point reports on a transaction the CSMS never saw. */
-export const UNKNOWN_TRANSACTION = 'UnknownTransactionId';
+export { ANOMALY, NUMBER_OUT_OF_RANGE, UNKNOWN_TRANSACTION, recordAnomaly } from './anomalies';
 
 /** How a token and our verdict on it are kept on a transaction (the status as we answered it). */
 export function tokenFields(a: Authorization, version: Generation): TokenFields {
@@ -22,19 +21,51 @@ export function tokenFields(a: Authorization, version: Generation): TokenFields 
   };
 }
 
+export interface MessageDetail {
+  action: string;
+  messageId: string;
+  /** Numbers of the message the CSMS could not keep (./numbers.ts screenNumbers). */
+  outOfRange?: Record<string, string>;
+}
+
+/** Numeric fields of a change (some derived, e.g. kWh × 10^multiplier) that the store could not keep are left out. */
+const NUMERIC: Array<[keyof TransactionChange, string]> = [
+  ['connectorId', 'connectorId'], ['evseId', 'evseId'], ['meterStartWh', 'meterStart'], ['meterStopWh', 'meterStop'],
+  ['lastMeterWh', 'lastMeterWh'], ['reservationId', 'reservationId'], ['remoteStartId', 'remoteStartId'], ['seqNo', 'seqNo'],
+];
+function storableChange(c: TransactionChange, outOfRange: Record<string, string>): TransactionChange {
+  let out = c;
+  for (const [field, label] of NUMERIC) {
+    const v = c[field];
+    if (typeof v === 'number' && !storable(v)) {
+      out = { ...out, [field]: undefined };
+      outOfRange[label] ??= JSON.stringify(v) ?? String(v);
+    }
+  }
+  return out;
+}
+
 /**
  * The one write path of every transaction message of both generations: applies the change,
- * records an anomaly for an unknown transaction, runs the start/stop hooks once.
+ * records anomalies (unknown transaction, numbers out of range), releases the ConcurrentTx claim
+ * of a stopped transaction, and runs the transaction hooks that are due (./hooks.ts).
  */
-export async function recordTransactionChange(c: TransactionChange, detail: { action: string; messageId: string }): Promise<ChangeResult> {
-  const result = await applyTransactionChange(c);
-  if (result.outcome === 'unknown') {
-    // Keyed by the message's fingerprint: a retried message does not add a second record.
-    await putEvent(c.chargePointId, ANOMALY, c.at, { anomaly: UNKNOWN_TRANSACTION, ...detail, transactionId: c.transactionId, change: c.kind, receivedAt: c.receivedAt.toISOString() }, c.eventHash)
-      .catch((e) => log.error('could not record an anomaly', { chargePointId: c.chargePointId, error: String(e) }));
+export async function recordTransactionChange(c: TransactionChange, detail: MessageDetail): Promise<ChangeResult> {
+  const outOfRange = { ...detail.outOfRange };
+  const change = storableChange(c, outOfRange);
+  const result = await applyTransactionChange(change);
+  const { action, messageId } = detail;
+  const base = { action, messageId, transactionId: c.transactionId, change: c.kind, receivedAt: c.receivedAt.toISOString() };
+  if (result.outcome === 'unknown') await recordAnomaly(c.chargePointId, UNKNOWN_TRANSACTION, c.at, c.eventHash, base);
+  if (Object.keys(outOfRange).length) await recordAnomaly(c.chargePointId, NUMBER_OUT_OF_RANGE, c.at, c.eventHash, { ...base, fields: outOfRange });
+  const item = result.item;
+  if (!item || result.outcome === 'superseded') return result; // the caller follows up (a periodic event)
+  // Released by the first stop, again by a retried stop (in case the first died before), and at
+  // once when a claim was taken for a transaction already stopped (a Started after its Ended).
+  if (item.stoppedAt && item.claimedGroup && (result.stopped || c.kind === 'end' || c.claimedGroup)) {
+    await releaseGroupOf(item).catch((e) => log.error('could not release a group claim', { chargePointId: c.chargePointId, transactionId: c.transactionId, error: String(e) }));
   }
-  if (result.started && result.item) await runTransactionHooks('started', result.item);
-  if (result.stopped && result.item) await runTransactionHooks('stopped', result.item);
+  await runTransactionHooks(item);
   return result;
 }
 

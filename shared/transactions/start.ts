@@ -1,9 +1,10 @@
 import { authorizeToken, type Authorization } from '../authorization/authorize';
 import { tokenKey, type TokenRef } from '../authorization/tokens';
 import { claimOnce } from '../store/counters';
+import { claimGroup } from './concurrency';
 import { fingerprint } from './fingerprint';
 import { nextTransactionId, returnTransactionId } from './ids';
-import { isoTime, recordTransactionChange, tokenFields } from './record';
+import { isoTime, recordTransactionChange, tokenFields, type MessageDetail } from './record';
 
 /** How long a StartTransaction stays recognisable as a retry (stations retry within hours; offline queues within days). */
 const RETRY_WINDOW_S = 90 * 86400;
@@ -18,6 +19,8 @@ export interface StartTransactionRequest {
   reservationId?: number;
   receivedAt: Date;
   messageId: string;
+  /** Numbers of the message the CSMS could not keep (./numbers.ts). */
+  outOfRange?: MessageDetail['outOfRange'];
 }
 
 export interface StartedTransaction {
@@ -32,20 +35,22 @@ export interface StartedTransaction {
  * "MUST verify validity of the identifier" — and records the transaction whatever the verdict
  * (the station stops a transaction it may not run). A retry — same charge point, connector,
  * idTag, meterStart and timestamp, same or new message id — gets the same id.
- * DynamoDB: idempotency claim + tag read + transaction write (+ ~0 for the id block).
+ * Where concurrency is forbidden for the tag, the verdict ConcurrentTx comes from the group claim
+ * (./concurrency.ts), taken once the id is known.
+ * DynamoDB: idempotency claim + tag read + transaction write (+ ~0 for the id block; + the group
+ * claim where concurrency is forbidden).
  */
 export async function startTransaction(r: StartTransactionRequest): Promise<StartedTransaction> {
   const startedAt = isoTime(r.timestamp);
   const hash = fingerprint(['StartTransaction', r.connectorId, tokenKey(r.token), r.meterStartWh, startedAt]);
   const candidate = await nextTransactionId();
-  const sameStart = (t: { chargePointId: string; connectorId?: number; startedAt: string }) =>
-    t.chargePointId === r.chargePointId && t.connectorId === r.connectorId && t.startedAt === startedAt;
-  const [claim, authorization] = await Promise.all([
+  const [claim, verdict] = await Promise.all([
     claimOnce(`start#${r.chargePointId}#${hash}`, { transactionId: candidate }, RETRY_WINDOW_S, r.receivedAt),
-    authorizeToken(r.token, { now: r.receivedAt, purpose: 'start', exclude: sameStart }),
+    authorizeToken(r.token, { now: r.receivedAt, purpose: 'start', concurrency: 'claim' }),
   ]);
   const transactionId = Number(claim.value.transactionId);
   if (!claim.created) returnTransactionId(candidate);
+  const { authorization, claimedGroup } = await claimGroup(verdict, { chargePointId: r.chargePointId, transactionId: String(transactionId) }, r.receivedAt);
   // Also on a retry: if the first attempt died between the claim and this write, this completes it.
   await recordTransactionChange({
     chargePointId: r.chargePointId,
@@ -58,7 +63,8 @@ export async function startTransaction(r: StartTransactionRequest): Promise<Star
     token: tokenFields(authorization, '1.6'),
     meterStartWh: r.meterStartWh,
     reservationId: r.reservationId,
+    claimedGroup,
     receivedAt: r.receivedAt,
-  }, { action: 'StartTransaction', messageId: r.messageId });
+  }, { action: 'StartTransaction', messageId: r.messageId, outOfRange: r.outOfRange });
   return { transactionId, authorization, retry: !claim.created };
 }

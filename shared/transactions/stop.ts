@@ -3,7 +3,7 @@ import { tokenKey, type TokenRef } from '../authorization/tokens';
 import { recordMeterValues } from '../metering/record';
 import type { ChangeResult } from '../store/transactions';
 import { fingerprint } from './fingerprint';
-import { isoTime, recordTransactionChange, tokenFields } from './record';
+import { isoTime, recordTransactionChange, tokenFields, type MessageDetail } from './record';
 
 export interface StopTransactionRequest {
   chargePointId: string;
@@ -16,6 +16,8 @@ export interface StopTransactionRequest {
   transactionData?: unknown[];
   receivedAt: Date;
   messageId: string;
+  /** Numbers of the message the CSMS could not keep (./numbers.ts). */
+  outOfRange?: MessageDetail['outOfRange'];
 }
 
 export interface StoppedTransaction {
@@ -26,7 +28,8 @@ export interface StoppedTransaction {
 /**
  * OCPP 1.6 §4.10 Stop Transaction: "The Central System cannot prevent a transaction from
  * stopping"; reason omitted = Local; transactionData kept as meter values of the transaction.
- * Stopping twice stops once (the first stop's values stay); an unknown transactionId is answered
+ * Stopping twice stops once (the first stop wins whole: a second, different stop changes none of
+ * its fields); an unknown transactionId is answered
  * normally and recorded as an anomaly. DynamoDB: tag read + conditional update + meter values.
  */
 export async function stopTransaction(r: StopTransactionRequest): Promise<StoppedTransaction> {
@@ -48,7 +51,7 @@ export async function stopTransaction(r: StopTransactionRequest): Promise<Stoppe
       meterStopWh: r.meterStopWh,
       stopReason: reason,
       receivedAt: r.receivedAt,
-    }, { action: 'StopTransaction', messageId: r.messageId }),
+    }, { action: 'StopTransaction', messageId: r.messageId, outOfRange: r.outOfRange }),
     r.transactionData?.length
       ? recordMeterValues({ chargePointId: r.chargePointId, version: '1.6', transactionId, meterValue: r.transactionData, source: 'StopTransaction', messageId: r.messageId, receivedAt: r.receivedAt })
       : undefined,

@@ -6,8 +6,10 @@ import { recordMeterValues, recordMeterValuesOnce } from '../metering/record';
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { OcppError } from '../ocpp/errors';
 import { getRemoteStart, linkRemoteStart } from '../remote/remote-starts';
-import type { TransactionRecord } from '../store/transactions';
+import type { TransactionChange } from '../store/transactions';
+import { claimGroup } from './concurrency';
 import { fingerprint } from './fingerprint';
+import { screenNumbers } from './numbers';
 import { isoTime, recordTransactionChange, tokenFields } from './record';
 
 interface TransactionEvent201 {
@@ -27,16 +29,20 @@ interface TransactionEvent201 {
 
 /**
  * OCPP 2.0.1 E01–E15 TransactionEvent, as far as the CSMS is involved: Started/Updated/Ended in any
- * order (an upsert), offline events like live ones (E04/E08/E12), only an event identical to one
- * already stored is a duplicate (seqNo is recorded, never trusted to increase), Ended stops once,
- * idTokenInfo answered whenever an idToken came (E03/E05/E07), meter values kept (J02), remoteStartId
- * linked to the RequestStartTransaction it answers (F01/F02) — whose idToken and EVSE fill in what a
- * station left out of the event that reports the remote start.
- * DynamoDB: token read (if any) + one conditional update + meter values (if any).
+ * order (an upsert; every one of the 6 delivery orders ends in the same record), offline events
+ * like live ones (E04/E08/E12), only an event identical to one already stored is a duplicate
+ * (seqNo is recorded, never trusted to increase), the first Ended stops it whole, idTokenInfo
+ * answered whenever an idToken came (E03/E05/E07; ConcurrentTx from the group claim where
+ * concurrency is forbidden), meter values kept (J02), remoteStartId linked to the
+ * RequestStartTransaction it answers (F01/F02) — whose idToken and EVSE fill in what a station
+ * left out of the event that reports the remote start.
+ * DynamoDB: token read (if any) + one conditional update + meter values (if any) (+ the group
+ * claim where concurrency is forbidden).
  */
 const PERIODIC_TRIGGERS = new Set(['MeterValuePeriodic', 'MeterValueClock']);
 
-export async function transactionEvent201(p: TransactionEvent201, ctx: CallContext) {
+export async function transactionEvent201(raw: TransactionEvent201, ctx: CallContext) {
+  const { payload: p, outOfRange } = screenNumbers(raw);
   const cp = ctx.chargePointId;
   const transactionId = p.transactionInfo.transactionId;
   // The schema has no minimum length; an empty id cannot name a transaction (the frame stays in the message log).
@@ -55,48 +61,59 @@ export async function transactionEvent201(p: TransactionEvent201, ctx: CallConte
       evse ??= asked.evseId === undefined ? undefined : { id: asked.evseId };
     }
   }
-  const authorization = token
-    ? await authorizeToken(token, { now: ctx.receivedAt, purpose: stopping ? 'stop' : 'start', exclude: (t: TransactionRecord) => t.chargePointId === cp && t.transactionId === transactionId })
-    : undefined;
+  const verdict = token ? await authorizeToken(token, { now: ctx.receivedAt, purpose: stopping ? 'stop' : 'start', concurrency: 'claim' }) : undefined;
+  const { authorization, claimedGroup } = verdict ? await claimGroup(verdict, { chargePointId: cp, transactionId }, ctx.receivedAt) : { authorization: undefined, claimedGroup: undefined };
   const readings = p.meterValue ? registerReadings('2.0.1', p.meterValue) : [];
   const begin = readings.find((r) => r.context === 'Transaction.Begin');
   const eventHash = fingerprint(p);
   const meterValues = { chargePointId: cp, version: '2.0.1' as const, evseId: evse?.id, transactionId, meterValue: p.meterValue ?? [], source: 'TransactionEvent' as const, messageId: ctx.messageId, receivedAt: ctx.receivedAt, contentKey: eventHash };
-  // Most events of a long session are periodic meter values: their meter values item, written only
-  // if new, is their duplicate check, so the transaction keeps no fingerprint of them (see dedupedElsewhere).
+  // Most events of a long session are periodic meter values: the transaction keeps no fingerprint
+  // of them (see TransactionChange.periodic); their meter values item, written after the update,
+  // marks them complete.
   const periodic = kind === 'update' && !p.idToken && !reportsRemoteStart && PERIODIC_TRIGGERS.has(p.triggerReason) && (p.meterValue?.length ?? 0) > 0;
-  if (periodic && !(await recordMeterValuesOnce(meterValues))) return {}; // a retry: already applied
-  await Promise.all([
-    recordTransactionChange({
-      chargePointId: cp,
-      transactionId,
-      version: '2.0.1',
-      kind,
-      at: isoTime(p.timestamp),
-      eventHash,
-      dedupedElsewhere: periodic,
-      evseId: evse?.id,
-      connectorId: evse?.connectorId,
-      token: authorization && tokenFields(authorization, '2.0.1'),
-      tokenRole: stopping ? 'stop' : 'start',
-      meterStartWh: kind === 'start' ? registerAt('2.0.1', p.meterValue, 'begin') : begin?.wh,
-      meterStopWh: kind === 'end' ? registerAt('2.0.1', p.meterValue, 'end') : undefined,
-      lastMeterWh: readings.length ? registerAt('2.0.1', p.meterValue, 'end') : undefined,
-      stopReason: kind === 'end' ? (p.transactionInfo.stoppedReason ?? 'Local') : undefined,
-      reservationId: p.reservationId,
-      remoteStartId,
-      chargingState: p.transactionInfo.chargingState,
-      triggerReason: p.triggerReason,
-      seqNo: p.seqNo,
-      offline: p.offline,
-      receivedAt: ctx.receivedAt,
-    }, { action: 'TransactionEvent', messageId: ctx.messageId }),
-    periodic ? undefined : recordMeterValues(meterValues),
-  ]);
+  const change: TransactionChange = {
+    chargePointId: cp,
+    transactionId,
+    version: '2.0.1',
+    kind,
+    at: isoTime(p.timestamp),
+    eventHash,
+    periodic,
+    periodicOrder: periodic ? `${isoTime(p.timestamp)}|${latestSample(p.meterValue)}` : undefined,
+    evseId: evse?.id,
+    connectorId: evse?.connectorId,
+    token: authorization && tokenFields(authorization, '2.0.1'),
+    tokenRole: stopping ? 'stop' : 'start',
+    meterStartWh: kind === 'start' ? registerAt('2.0.1', p.meterValue, 'begin') : begin?.wh,
+    meterStopWh: kind === 'end' ? registerAt('2.0.1', p.meterValue, 'end') : undefined,
+    lastMeterWh: readings.length ? registerAt('2.0.1', p.meterValue, 'end') : undefined,
+    stopReason: kind === 'end' ? (p.transactionInfo.stoppedReason ?? 'Local') : undefined,
+    reservationId: p.reservationId,
+    remoteStartId,
+    chargingState: p.transactionInfo.chargingState,
+    triggerReason: p.triggerReason,
+    seqNo: p.seqNo,
+    offline: p.offline,
+    claimedGroup,
+    receivedAt: ctx.receivedAt,
+  };
+  const detail = { action: 'TransactionEvent', messageId: ctx.messageId, outOfRange };
+  if (periodic) {
+    const result = await recordTransactionChange(change, detail);
+    if (result.outcome !== 'superseded') await recordMeterValues(meterValues); // completes a first attempt that died after the update
+    // Older than the last periodic event applied, or after the stop: new only if its meter values are.
+    else if (await recordMeterValuesOnce(meterValues)) await recordTransactionChange({ ...change, supplementOnly: true }, { ...detail, outOfRange: undefined });
+  } else {
+    await Promise.all([recordTransactionChange(change, detail), recordMeterValues(meterValues)]);
+  }
   // Only the event that reports the remote start (not every later one) pays for the link.
   if (reportsRemoteStart) await linkRemoteStart(cp, remoteStartId, transactionId, ctx.receivedAt);
   // idTokenInfo answers the idToken of the request, not one we filled in.
   return authorization && p.idToken ? { idTokenInfo: idTokenInfo201(authorization) } : {};
+}
+
+function latestSample(meterValue: unknown[] | undefined): string {
+  return ((meterValue ?? []) as Array<{ timestamp: string }>).map((v) => isoTime(v.timestamp)).sort().pop() ?? '';
 }
 
 /** OCPP 2.0.1 E01–E15 TransactionEvent (2.0 stations' `transactionData` is normalised by the 2.0 adapter). */

@@ -1,6 +1,8 @@
 import { registerAt, registerReadings } from '../../shared/metering/energy';
 import type { TransactionRecord } from '../../shared/store/transactions';
 import { canonicalJson, fingerprint } from '../../shared/transactions/fingerprint';
+import { dueHooks, runTransactionHooks } from '../../shared/transactions/hooks';
+import { screenNumbers, storable } from '../../shared/transactions/numbers';
 import { transactionView } from '../../shared/transactions/view';
 
 const aTransaction = (over: Partial<TransactionRecord> = {}): TransactionRecord => ({
@@ -58,5 +60,49 @@ describe('transaction view (DESIGN §5)', () => {
 
   it('no energy without both readings', () => {
     expect(transactionView(aTransaction({ meterStart: undefined, meterStop: 10, active: false })).energyWh).toBeUndefined();
+  });
+});
+
+describe('transaction hooks: at least once, independent, failures counted (injected store)', () => {
+  const hooks = (log: string[], failing: Set<string>) => ['a', 'b'].map((name) => ({
+    phase: name === 'a' ? 'started' as const : 'stopped' as const,
+    hook: { name, appliesTo: (tx: TransactionRecord) => tx.reservationId !== undefined, run: () => { log.push(name); if (failing.has(name)) throw new Error(`${name} down`); } },
+  }));
+
+  it('runs every due hook even when one fails, marks only those that succeeded, counts the failure', async () => {
+    const ran: string[] = [];
+    const marked: string[][] = [];
+    const failures: string[] = [];
+    const deps = { markDone: async (_cp: string, _tx: string, names: string[]) => void marked.push(names), onFailure: (name: string) => void failures.push(name) };
+    const stopped = aTransaction({ reservationId: 3, stoppedAt: '2030-01-01T01:00:00.000Z', active: false });
+    const out = await runTransactionHooks(stopped, hooks(ran, new Set(['a'])), deps);
+    expect(out).toEqual({ ran: ['stopped:b'], failed: ['started:a'] });
+    expect(ran.sort()).toEqual(['a', 'b']);
+    expect(marked).toEqual([['stopped:b']]);
+    expect(failures).toEqual(['started:a']);
+    // The next message of the transaction (a retry) runs only the one still due.
+    ran.length = 0;
+    await runTransactionHooks({ ...stopped, hooksDone: new Set(['stopped:b']) }, hooks(ran, new Set()), deps);
+    expect(ran).toEqual(['a']);
+  });
+
+  it('a stopped hook is not due before the stop; a hook that does not apply is never due', () => {
+    const h = hooks([], new Set());
+    expect(dueHooks(aTransaction({ reservationId: 1 }), h).map((x) => x.hook.name)).toEqual(['a']);
+    expect(dueHooks(aTransaction(), h)).toEqual([]);
+  });
+});
+
+describe('numbers the store cannot keep', () => {
+  it('beyond 2^53 or DynamoDB range: left out, or kept as text inside meter values; transactionId kept', () => {
+    expect([0, 1.5, -(2 ** 53) + 1, 1e-100].every(storable)).toBe(true);
+    expect([2 ** 53, 1e308, -1e300, 1e-200].some(storable)).toBe(false);
+    const p = { connectorId: 1, meterStart: 1e308, transactionId: 1e300, meterValue: [{ timestamp: 't', sampledValue: [{ value: 2 ** 60 }, { value: 5 }] }] };
+    expect(screenNumbers(p)).toEqual({
+      payload: { connectorId: 1, meterStart: undefined, transactionId: 1e300, meterValue: [{ timestamp: 't', sampledValue: [{ value: String(2 ** 60) }, { value: 5 }] }] },
+      outOfRange: { meterStart: '1e+308', 'meterValue[0].sampledValue[0].value': String(2 ** 60) },
+    });
+    const fine = { a: 1 };
+    expect(screenNumbers(fine).payload).toBe(fine);
   });
 });
