@@ -3,7 +3,7 @@
  * K01 likewise): when a transaction ends, its TxProfiles leave the CSMS's model.
  *
  * Runs at least once (shared/transactions/hooks.ts). Only transactions that got a TxProfile carry `hasTxProfiles` (set by model.ts when it installs or
- * binds one), so every other stop costs no read here (DESIGN §7: StopTransaction ≤ 3 operations).
+ * binds one), so every other stop costs no read here (docs/transactions.md: StopTransaction ≤ 3 operations).
  * Remote-start TxProfiles are bound to their transaction when the model is next read (model.ts
  * loadModel), so the start path costs nothing either.
  */

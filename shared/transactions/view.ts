@@ -1,7 +1,7 @@
 import type { TransactionRecord } from '../store/transactions';
 
 /**
- * What an operator sees of a transaction (DESIGN §5): 1.6 ids as integers with connectorId,
+ * What an operator sees of a transaction: 1.6 ids as integers with connectorId,
  * 2.0.x ids as strings with evseId (and connectorId when the station named it). energyWh is
  * meterStop − meterStart once stopped, the energy so far (last register reading) while running.
  */
