@@ -98,6 +98,21 @@ describe('1. ConcurrentTx is a conditional claim (CSMS_ALLOW_CONCURRENT_TX=false
   });
 });
 
+describe('1. the group claim itself (store functions, injected clock)', () => {
+  it('a claim whose transaction was never written (a start that died after claiming) blocks for 2 minutes, then is taken over', async () => {
+    const { claimGroup } = await import('../../shared/transactions/concurrency');
+    const group = unique('G');
+    const verdict = { status: 'Accepted' as const, token: { value: group, type: 'ISO14443' as const }, key: group, groupKey: group, exclusiveGroup: true };
+    const t0 = new Date();
+    const plus = (ms: number) => new Date(t0.getTime() + ms);
+    expect((await claimGroup(verdict, { chargePointId: 'DEAD', transactionId: '1' }, t0)).claimedGroup).toBe(group);
+    expect((await claimGroup(verdict, { chargePointId: 'DEAD', transactionId: '1' }, plus(1000))).claimedGroup).toBe(group); // its retry
+    expect((await claimGroup(verdict, { chargePointId: 'OTHER', transactionId: '2' }, plus(60_000))).authorization.status).toBe('ConcurrentTx');
+    expect((await claimGroup(verdict, { chargePointId: 'OTHER', transactionId: '2' }, plus(180_000))).claimedGroup).toBe(group);
+    expect((await claimGroup(verdict, { chargePointId: 'DEAD', transactionId: '1' }, plus(181_000))).authorization.status).toBe('ConcurrentTx');
+  });
+});
+
 describe('2. a periodic 2.0.1 TransactionEvent whose first attempt died after its first write', () => {
   const periodic = (t: string, seqNo: number, wh: number, ts: string) => ({
     eventType: 'Updated', timestamp: ts, triggerReason: 'MeterValuePeriodic', seqNo,
