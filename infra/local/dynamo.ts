@@ -92,15 +92,12 @@ export async function startDynamo(dataDir?: string, opts: DynamoOptions = {}): P
           next.child.disconnect();
           return;
         }
-        await createTables(endpoint).catch((e) => {
-          next.child.kill('SIGKILL');
-          throw e;
-        });
         child = next.child;
         startedAt = Date.now();
         restarts++;
+        watch(child); // a death from here on is the next round
+        await createTables(endpoint).catch((e) => logLine('error', 'embedded DynamoDB restarted but its tables could not be created', { error: String(e) }));
         logLine('info', 'embedded DynamoDB restarted', { pid: child.pid, restarts, endpoint, data: dataDir ?? 'in memory: the tables start empty' });
-        watch(child);
         return;
       } catch (e) {
         logLine('error', 'embedded DynamoDB restart failed', { attempt: failuresInRow, error: String((e as Error)?.message ?? e) });
