@@ -13,6 +13,7 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent) => {
     authorization: header(event.headers, 'authorization'),
     subprotocols: header(event.headers, 'sec-websocket-protocol'),
     originSecret: header(event.headers, 'x-origin-verify'),
+    sourceIp: event.requestContext?.identity?.sourceIp,
   });
   if (!decision.allow) {
     log.info('connection refused', { chargePointId: event.queryStringParameters?.cpid, reason: decision.reason });

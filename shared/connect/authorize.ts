@@ -1,16 +1,30 @@
 import { config } from '../config';
 import { isValidIdentity, parseBasicAuth } from '../auth/identity';
-import { verifyPassword } from '../auth/password';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { dynamoThrottleStore, throttledUntil, throttleKeys, type ThrottleStore } from '../auth/throttle';
 import { negotiateSubprotocol, type Protocol } from '../ocpp/protocol';
 import { getChargePoint, registerIfAbsent, type RegistrationStatus } from '../store/charge-points';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface ConnectRequest {
   chargePointId: string | undefined;
   authorization: string | undefined;
   subprotocols: string | undefined;
   originSecret: string | undefined;
+  /** The caller's address (API Gateway: requestContext.identity.sourceIp), for throttling. */
+  sourceIp?: string;
 }
+
+export interface AuthDeps {
+  verify: (password: string, stored: string) => Promise<boolean>;
+  throttle: ThrottleStore;
+  now: () => number;
+}
+const defaultDeps: AuthDeps = { verify: verifyPassword, throttle: dynamoThrottleStore, now: () => Date.now() };
+
+/** A hash of a random password: what an unknown identity's credentials are checked against. */
+let dummy: Promise<string> | undefined;
+const dummyHash = () => (dummy ??= hashPassword(randomBytes(16).toString('hex')));
 
 export type AuthDecision =
   | { allow: true; context: { chargePointId: string; protocol: Protocol | ''; registrationStatus: RegistrationStatus } }
@@ -22,7 +36,7 @@ export type AuthDecision =
  * auto-registered), and, when a password is set, present Basic auth with user = identity.
  * The negotiated subprotocol rides in the context; the connect Lambda refuses when there is none.
  */
-export async function authorizeConnection(req: ConnectRequest): Promise<AuthDecision> {
+export async function authorizeConnection(req: ConnectRequest, deps: AuthDeps = defaultDeps): Promise<AuthDecision> {
   const secret = config.originSecret();
   // Fail closed: inside Lambda an empty secret is a broken deployment, never "no check" (only the
   // local runtime, which has no CloudFront in front, runs without one).
@@ -35,11 +49,23 @@ export async function authorizeConnection(req: ConnectRequest): Promise<AuthDeci
     await registerIfAbsent(id);
     cp = await getChargePoint(id, true);
   }
-  if (!cp) return { allow: false, status: 401, reason: 'unknown charge point' };
   const credentials = parseBasicAuth(req.authorization);
   if (credentials && credentials.user !== id) return { allow: false, status: 401, reason: 'Basic auth user must equal the charge point identity' };
-  if (cp.passwordHash && !(credentials && (await verifyPassword(credentials.password, cp.passwordHash)))) {
-    return { allow: false, status: 401, reason: 'wrong or missing password' };
+  if (!cp || cp.passwordHash) {
+    if (!credentials) return { allow: false, status: 401, reason: cp ? 'missing password' : 'unknown charge point' };
+    // Known or not, presented credentials cost one throttle read and one scrypt: the answer and
+    // its timing do not tell whether the identity exists.
+    const now = deps.now();
+    const keys = throttleKeys(id, req.sourceIp ?? 'unknown');
+    const records = await deps.throttle.read(keys);
+    const until = throttledUntil(records, now);
+    if (until > now) return { allow: false, status: 401, reason: `too many failed attempts from ${req.sourceIp}; refused for ${Math.ceil((until - now) / 1000)} s` };
+    const ok = await deps.verify(credentials.password, cp?.passwordHash ?? (await dummyHash()));
+    if (!cp || !ok) {
+      await deps.throttle.recordFailure(keys, now);
+      return { allow: false, status: 401, reason: cp ? 'wrong password' : 'unknown charge point' };
+    }
+    if (records.pair) await deps.throttle.clear(keys.pair);
   }
   return { allow: true, context: { chargePointId: id, protocol: negotiateSubprotocol(req.subprotocols) ?? '', registrationStatus: cp.registrationStatus } };
 }

@@ -5,6 +5,9 @@
 import WebSocket from 'ws';
 import { bootCsms, eventually } from '../support/local';
 import { connectStatus, newId } from '../support/clients';
+import { authorizeConnection, type AuthDeps } from '../../shared/connect/authorize';
+import { verifyPassword } from '../../shared/auth/password';
+import { dynamoThrottleStore } from '../../shared/auth/throttle';
 
 let csms: Awaited<ReturnType<typeof bootCsms>>;
 beforeAll(async () => {
@@ -94,26 +97,89 @@ describe('duplicate identity', () => {
   });
 });
 
-describe('connection rate limit (API Gateway: 429 beyond the rate)', () => {
-  let limited: Awaited<ReturnType<typeof bootCsms>>;
-  beforeAll(async () => {
-    limited = await bootCsms({ env: { CSMS_CONNECT_RATE: '0.001', CSMS_CONNECT_BURST: '3' } });
-  });
-  afterAll(async () => {
-    await limited.close();
+describe('password checks at $connect', () => {
+  const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
+  /** The real scrypt check, counting what it was asked to compare against. */
+  const counting = (fast = false) => {
+    const checked: string[] = [];
+    const verify = async (pw: string, stored: string) => {
+      checked.push(stored);
+      return fast ? false : verifyPassword(pw, stored);
+    };
+    return { checked, verify };
+  };
+  const deps = (verify: AuthDeps['verify'], now = () => Date.now()): AuthDeps => ({ verify, throttle: dynamoThrottleStore, now });
+  const source = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}#${newId('src')}`;
+
+  afterEach(() => {
+    process.env.CSMS_AUTO_REGISTER = 'true';
   });
 
-  it('admits the burst, then answers 429 with Retry-After to new upgrades', async () => {
-    const statuses = await Promise.all(Array.from({ length: 5 }, () => connectStatus(`${limited.chargePointUrl}/${newId()}`, 'ocpp1.6')));
-    expect(statuses.sort()).toEqual([101, 101, 101, 429, 429]);
-    const res = await new Promise<{ status?: number; retryAfter?: string }>((resolve) => {
-      const ws = new WebSocket(`${limited.chargePointUrl}/${newId()}`, 'ocpp1.6');
-      ws.once('unexpected-response', (_req, r) => resolve({ status: r.statusCode, retryAfter: r.headers['retry-after'] as string }));
-      ws.once('open', () => resolve({ status: 101 }));
-    });
-    expect(res.status).toBe(429);
-    expect(Number(res.retryAfter)).toBeGreaterThanOrEqual(1);
-    // The operator API is not throttled by it.
-    expect((await limited.api.get('/charge-points')).status).toBe(200);
+  it('checks the credentials of an unknown identity against a dummy hash, as it checks a known one', async () => {
+    process.env.CSMS_AUTO_REGISTER = 'false';
+    const known = newId();
+    await csms.api.put(`/charge-points/${known}`, { password: 'correct-horse-battery' });
+    const { checked, verify } = counting();
+    const from = source();
+    const wrongKnown = await authorizeConnection({ chargePointId: known, authorization: basic(known, 'wrong-password-1'), subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify));
+    const unknown = newId('NOPE');
+    const wrongUnknown = await authorizeConnection({ chargePointId: unknown, authorization: basic(unknown, 'wrong-password-1'), subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify));
+    expect([wrongKnown.allow, wrongUnknown.allow]).toEqual([false, false]);
+    expect([(wrongKnown as { status: number }).status, (wrongUnknown as { status: number }).status]).toEqual([401, 401]);
+    // One scrypt check each: the known one against its hash, the unknown one against a dummy hash.
+    expect(checked).toHaveLength(2);
+    expect(checked[1]).toMatch(/^scrypt\$/);
+    expect(checked[1]).not.toBe(checked[0]);
+    // Without credentials neither costs a check.
+    await authorizeConnection({ chargePointId: unknown, authorization: undefined, subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify));
+    await authorizeConnection({ chargePointId: known, authorization: undefined, subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify));
+    expect(checked).toHaveLength(2);
+  });
+
+  it('throttles failures per (identity, source): the station elsewhere still gets in, and the window passes', async () => {
+    const id = newId();
+    await csms.api.put(`/charge-points/${id}`, { password: 'correct-horse-battery' });
+    let t = Date.now();
+    const { checked, verify } = counting();
+    const attacker = source();
+    const station = source();
+    const tryWith = (pw: string, from: string) =>
+      authorizeConnection({ chargePointId: id, authorization: basic(id, pw), subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify, () => t));
+    for (let i = 0; i < 3; i++) expect((await tryWith(`guess-number-${i}`, attacker)).allow).toBe(false);
+    expect(checked).toHaveLength(3);
+    // Throttled: even the right password from that source is refused, without a scrypt check.
+    const throttled = await tryWith('correct-horse-battery', attacker);
+    expect(throttled).toMatchObject({ allow: false, status: 401, reason: expect.stringMatching(/too many failed attempts/) });
+    expect(checked).toHaveLength(3);
+    // The real station, from its own address, is not affected.
+    expect((await tryWith('correct-horse-battery', station)).allow).toBe(true);
+    // After the (short) window the source may try again; a success clears its record.
+    t += 1_000;
+    expect((await tryWith('correct-horse-battery', attacker)).allow).toBe(true);
+    expect((await tryWith('guess-again-4', attacker)).allow).toBe(false);
+    expect((await tryWith('correct-horse-battery', attacker)).allow).toBe(true); // 1 failure: free again
+  });
+
+  it('throttles a source that fails for many identities', async () => {
+    process.env.CSMS_AUTO_REGISTER = 'false';
+    const { checked, verify } = counting(true);
+    const from = source();
+    const t = Date.now();
+    for (let i = 0; i < 20; i++) {
+      const other = newId('SCAN');
+      await authorizeConnection({ chargePointId: other, authorization: basic(other, 'pw-guess-000'), subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify, () => t));
+    }
+    expect(checked).toHaveLength(20);
+    const next = newId('SCAN');
+    const refused = await authorizeConnection({ chargePointId: next, authorization: basic(next, 'pw-guess-000'), subprotocols: 'ocpp1.6', originSecret: undefined, sourceIp: from }, deps(verify, () => t));
+    expect(refused).toMatchObject({ allow: false, status: 401 });
+    expect(checked).toHaveLength(20);
+  });
+
+  it('through the gateway: wrong passwords are 401, the right one connects', async () => {
+    const id = newId();
+    await csms.api.put(`/charge-points/${id}`, { password: 'correct-horse-battery' });
+    expect(await connectStatus(`${csms.chargePointUrl}/${id}`, 'ocpp1.6', { Authorization: basic(id, 'wrong-password-x') })).toBe(401);
+    expect(await connectStatus(`${csms.chargePointUrl}/${id}`, 'ocpp1.6', { Authorization: basic(id, 'correct-horse-battery') })).toBe(101);
   });
 });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { startLocal } from '../../infra/local/runtime';
 import { startDynamo } from '../../infra/local/dynamo';
 import { bootCsms, eventually } from '../support/local';
+import WebSocket from 'ws';
 import { connectStatus, newId, strictClient } from '../support/clients';
 
 const freePort = () => new Promise<number>((resolve) => {
@@ -164,5 +165,29 @@ describe('listening beyond loopback', () => {
     expect((await fetch(`${external}/sfn`, { method: 'POST' })).status).toBe(403);
     // The handlers themselves call them on loopback: an unknown connection is simply gone.
     expect((await fetch(`http://127.0.0.1:${csms.port}/local/@connections/abc`, { method: 'DELETE' })).status).toBe(410);
+  });
+});
+
+describe('connection rate limit (API Gateway: 429 beyond the rate)', () => {
+  let limited: Awaited<ReturnType<typeof bootCsms>>;
+  beforeAll(async () => {
+    limited = await bootCsms({ env: { CSMS_CONNECT_RATE: '0.001', CSMS_CONNECT_BURST: '3' } });
+  });
+  afterAll(async () => {
+    await limited.close();
+  });
+
+  it('admits the burst, then answers 429 with Retry-After to new upgrades', async () => {
+    const statuses = await Promise.all(Array.from({ length: 5 }, () => connectStatus(`${limited.chargePointUrl}/${newId()}`, 'ocpp1.6')));
+    expect(statuses.sort()).toEqual([101, 101, 101, 429, 429]);
+    const res = await new Promise<{ status?: number; retryAfter?: string }>((resolve) => {
+      const ws = new WebSocket(`${limited.chargePointUrl}/${newId()}`, 'ocpp1.6');
+      ws.once('unexpected-response', (_req, r) => resolve({ status: r.statusCode, retryAfter: r.headers['retry-after'] as string }));
+      ws.once('open', () => resolve({ status: 101 }));
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.retryAfter)).toBeGreaterThanOrEqual(1);
+    // The operator API is not throttled by it.
+    expect((await limited.api.get('/charge-points')).status).toBe(200);
   });
 });

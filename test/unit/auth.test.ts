@@ -43,3 +43,16 @@ describe('subprotocol negotiation', () => {
     expect(negotiateSubprotocol(undefined)).toBeUndefined();
   });
 });
+
+describe('failed-password throttle windows', () => {
+  const { blockedUntil, PAIR_POLICY, FORGET_AFTER_MS } = require('../../shared/auth/throttle') as typeof import('../../shared/auth/throttle');
+  it('lets the first failures through, then doubles the wait up to its cap, and forgets', () => {
+    const at = 1_000_000;
+    expect(blockedUntil(undefined, PAIR_POLICY, at)).toBe(0);
+    expect(blockedUntil({ failures: 2, lastFailureAt: at }, PAIR_POLICY, at)).toBe(0);
+    expect(blockedUntil({ failures: 3, lastFailureAt: at }, PAIR_POLICY, at)).toBe(at + 1000);
+    expect(blockedUntil({ failures: 5, lastFailureAt: at }, PAIR_POLICY, at)).toBe(at + 4000);
+    expect(blockedUntil({ failures: 50, lastFailureAt: at }, PAIR_POLICY, at)).toBe(at + 60_000);
+    expect(blockedUntil({ failures: 50, lastFailureAt: at }, PAIR_POLICY, at + FORGET_AFTER_MS)).toBe(0);
+  });
+});
