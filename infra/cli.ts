@@ -29,7 +29,7 @@ export function apiSigner(region: string, credentials: AwsCredentialIdentityProv
   return new SignatureV4({ credentials, region, service: 'execute-api', sha256: Hash.bind(null, 'sha256') });
 }
 
-class Api {
+export class Api {
   constructor(readonly base: string, private readonly signer?: SignatureV4) {}
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     let res: Response;
