@@ -1,7 +1,13 @@
 // `npm run cli -- <command> [options]`: operator commands against the CSMS's HTTP API (local by
-// default; in the cloud the API requires IAM-signed requests: run it through a signing proxy).
+// default). In the cloud the API takes only IAM (SigV4) requests: when --api is an execute-api URL
+// the CLI signs each request with the default AWS credential chain (AWS_PROFILE, environment, SSO,
+// instance role...); --sigv4 forces signing for any URL (e.g. a custom domain, with --region).
 // Each command is one entry of COMMANDS: name, summary, options, run. Add yours there.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Values = Record<string, string | boolean | undefined>;
@@ -13,12 +19,37 @@ interface Io {
   tty: boolean;
 }
 
-class Api {
-  constructor(readonly base: string) {}
+/** The region of an API Gateway URL (`https://<id>.execute-api.<region>.amazonaws.com[.cn]/…`); undefined for any other host. */
+export function executeApiRegion(url: string): string | undefined {
+  return /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(new URL(url).hostname)?.[1];
+}
+
+/** SigV4 for API Gateway (`execute-api`), credentials from the default provider chain. */
+export function apiSigner(region: string, credentials: AwsCredentialIdentityProvider = defaultProvider()): SignatureV4 {
+  return new SignatureV4({ credentials, region, service: 'execute-api', sha256: Hash.bind(null, 'sha256') });
+}
+
+export class Api {
+  constructor(readonly base: string, private readonly signer?: SignatureV4) {}
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     let res: Response;
+    const url = new URL(`${this.base}${path}`);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let headers: Record<string, string> = payload === undefined ? {} : { 'content-type': 'application/json' };
+    if (this.signer) {
+      const query: Record<string, string | string[]> = {};
+      for (const [k, v] of url.searchParams) query[k] = k in query ? ([] as string[]).concat(query[k], v) : v;
+      let signed;
+      try {
+        signed = await this.signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: url.pathname, query, headers: { ...headers, host: url.host }, body: payload });
+      } catch (e) {
+        throw new CliError(`Cannot sign the request for ${url.host}: no AWS credentials (${(e as Error).message}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY`);
+      }
+      // fetch sets Host itself (the same value that was signed).
+      headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== 'host'));
+    }
     try {
-      res = await fetch(`${this.base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(url, { method, headers, body: payload });
     } catch (e) {
       throw new CliError(`Cannot reach the CSMS API at ${this.base} (${(e as Error).message}); start it with \`npm start\` or pass --api URL`);
     }
@@ -358,6 +389,7 @@ function help(io: Io) {
   io.out('Usage: npm run cli -- <command> [options] [--api URL]\n\nCommands:\n');
   for (const c of COMMANDS) io.out(`  ${c.name.padEnd(20)} ${c.summary}\n`);
   io.out('\n`npm run cli -- <command> --help` shows its options. --api defaults to $CSMS_API_URL or http://127.0.0.1:8080/api.\n');
+  io.out('An execute-api URL (the stack output OperatorApiUrl) is signed with SigV4 from the default AWS credential chain; --sigv4 [--region R] signs any URL.\n');
 }
 
 /** Runs one command; returns the exit code. */
@@ -370,12 +402,16 @@ export async function main(argv: string[], io: Io = { out: (t) => process.stdout
     return name && name !== 'help' && name !== '--help' ? 2 : 0;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, api: { type: 'string' }, help: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...command.options, api: { type: 'string' }, sigv4: { type: 'boolean' }, region: { type: 'string' }, help: { type: 'boolean' } } });
     if (values.help) {
       io.out(`${command.summary}\n\nUsage: npm run cli -- ${command.usage} [--api URL]\n`);
       return 0;
     }
-    const api = new Api(String(values.api ?? process.env.CSMS_API_URL ?? 'http://127.0.0.1:8080/api').replace(/\/$/, ''));
+    const base = String(values.api ?? process.env.CSMS_API_URL ?? 'http://127.0.0.1:8080/api').replace(/\/$/, '');
+    // execute-api URLs are signed (the operator API is IAM-only); --sigv4 signs any URL.
+    const region = (values.region as string | undefined) ?? executeApiRegion(base) ?? (values.sigv4 ? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION : undefined);
+    if (values.sigv4 && !region) throw new CliError('--sigv4 needs a region: --region or AWS_REGION');
+    const api = new Api(base, values.sigv4 || executeApiRegion(base) ? apiSigner(region!) : undefined);
     return await command.run({ values: values as Values, positionals }, { api, io });
   } catch (e) {
     const known = e instanceof CliError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

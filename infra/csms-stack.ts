@@ -13,7 +13,7 @@ import { JustifiedWildcards } from './constructs/nag';
 import { Observability } from './constructs/observability';
 import { OperatorApi } from './constructs/operator-api';
 import { type CsmsSettings, DEFAULT_SETTINGS } from './constructs/settings';
-import { CsmsTables } from './constructs/tables';
+import { CsmsTables, readOnly } from './constructs/tables';
 import { WebSocketGateway } from './constructs/websocket-gateway';
 import { listWorkflowFiles, WORKFLOW_FUNCTIONS_DIR, workflowFunctionEntry } from './constructs/workflow-files';
 import { Workflows } from './constructs/workflows';
@@ -196,7 +196,7 @@ export class CsmsStack extends Stack {
       const code = access.get(spec.entry)!;
       const tableAccess = new Map(code.tables);
       // The authorizer only writes when it registers an unknown charge point (CSMS_AUTO_REGISTER).
-      if (spec.kind === 'authorizer' && tableAccess.has('chargePoints') && !settings.autoRegister) tableAccess.set('chargePoints', 'read');
+      if (spec.kind === 'authorizer' && tableAccess.has('chargePoints') && !settings.autoRegister) tableAccess.set('chargePoints', readOnly(tableAccess.get('chargePoints')!));
       tables.grant(fn, tableAccess);
       if (code.manageConnections) gateway.grantManageConnections(fn);
       workflows.grantResume(fn, code.taskResponses);
@@ -208,7 +208,7 @@ export class CsmsStack extends Stack {
       for (const warning of code.warnings) Annotations.of(fn).addWarningV2('csms:code-access', warning);
       const list = (v: Set<string> | 'all') => (v === 'all' ? 'all' : [...v].sort());
       fn.node.addMetadata('csms:access', {
-        tables: Object.fromEntries(tableAccess),
+        tables: Object.fromEntries([...tableAccess].map(([t, actions]) => [t, [...actions].sort()])),
         manageConnections: code.manageConnections,
         taskResponses: [...code.taskResponses].sort(),
         startsWorkflows: list(code.startsWorkflows),

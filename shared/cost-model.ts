@@ -212,3 +212,133 @@ export function unitPrices(file: PriceFile): UnitPrices {
     httpApiRequest: perMillion(file.httpApi.requestsPerMillion),
   };
 }
+
+// --- line items the per-event model leaves out ---------------------------------------------------
+
+/**
+ * Prices of the items below, us-east-1 list prices (per unit). Not in bench/prices.json, which
+ * belongs to the bench: kept here with the arithmetic that uses them.
+ */
+export interface ExtraPrices {
+  /** DynamoDB point-in-time recovery (continuous backups), per GB-month of table size. */
+  pitrGbMonth: number;
+  /** CloudFront HTTPS requests (a WebSocket upgrade is one), per request. */
+  cloudFrontRequest: number;
+  /** CloudFront data transfer out to the internet, per GB (WebSocket frames both ways are billed as out). */
+  cloudFrontGbOut: number;
+  /** CloudWatch Logs ingestion, per GB (API Gateway access logs). */
+  logsIngestedGb: number;
+  /** CloudWatch custom metric, per metric-month (first 10,000). */
+  customMetricMonth: number;
+  /** CloudWatch standard-resolution alarm, per alarm-month. */
+  alarmMonth: number;
+  /** CloudWatch dashboard, per dashboard-month (beyond the free 3). */
+  dashboardMonth: number;
+  /** Secrets Manager, per secret-month. */
+  secretMonth: number;
+  /** WAF: per web ACL-month, per rule-month, per request. */
+  webAclMonth: number;
+  webAclRuleMonth: number;
+  webAclRequest: number;
+}
+
+export const EXTRA_PRICES: ExtraPrices = {
+  pitrGbMonth: 0.2,
+  cloudFrontRequest: 0.01 / 10_000,
+  cloudFrontGbOut: 0.085,
+  logsIngestedGb: 0.5,
+  customMetricMonth: 0.3,
+  alarmMonth: 0.1,
+  dashboardMonth: 3,
+  secretMonth: 0.4,
+  webAclMonth: 5,
+  webAclRuleMonth: 1,
+  webAclRequest: 0.6 / 1e6,
+};
+
+/** A table as the model needs it: its GSIs (shared/store/tables.ts `indexes`), with their projection. */
+export interface IndexedTable {
+  name: string;
+  indexes?: Array<{ name: string; projection?: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' }>;
+}
+
+/**
+ * Write units one item write costs on a table, counting its GSIs: with projection ALL each index
+ * holding the item takes a write of the same size (a key change: a delete and a put). Upper bound
+ * `1 + indexes` (every index holds the item); `indexedShare` (0..1) scales it for sparse indexes
+ * that hold only some items. KEYS_ONLY/INCLUDE indexes cost 1 unit per write whatever the item size
+ * (their entries stay under 1 KB), so for items over 1 KB they are cheaper.
+ */
+export function gsiWriteFactor(table: IndexedTable, itemKb = 1, indexedShare = 1): number {
+  let extra = 0;
+  for (const index of table.indexes ?? []) extra += (index.projection ?? 'ALL') === 'ALL' ? Math.ceil(itemKb) : 1;
+  return 1 + (extra / Math.ceil(itemKb)) * indexedShare;
+}
+
+/** Extra write units the GSIs add to `writesByTable` (write units per month on each table, base only). */
+export function gsiExtraWriteUnits(writesByTable: Record<string, number>, tables: IndexedTable[], indexedShare: Record<string, number> = {}): number {
+  let extra = 0;
+  for (const t of tables) extra += (writesByTable[t.name] ?? 0) * (gsiWriteFactor(t, 1, indexedShare[t.name] ?? 1) - 1);
+  return extra;
+}
+
+/** What one stack costs whatever the fleet: reported apart from the per-charge-point cost. */
+export interface FixedResources {
+  alarms: number;
+  dashboards: number;
+  secrets: number;
+  customMetrics: number;
+  webAclRules?: number;
+  /** Whether a web ACL is attached (webAclArn). */
+  webAcl?: boolean;
+}
+
+export interface FleetUsageExtras {
+  /** WebSocket connects per charge point per month (each an upgrade request through CloudFront). */
+  connectsPerMonth: number;
+  /** Bytes through CloudFront per charge point per month (frames both ways, plus headers). */
+  bytesPerMonth: number;
+  /** API Gateway access log lines per charge point per month (one per message, connect, disconnect) and their size. */
+  accessLogLinesPerMonth: number;
+  accessLogLineBytes: number;
+  /** Extra DynamoDB write units per charge point per month from GSIs (gsiExtraWriteUnits). */
+  gsiWriteUnitsPerMonth: number;
+}
+
+export interface Bill {
+  fleetSize: number;
+  /** Per charge point and month, by line item (the base model's services plus the extras). */
+  perChargePoint: Record<string, number>;
+  perChargePointUsd: number;
+  /** Per stack and month, whatever the fleet size. */
+  fixed: Record<string, number>;
+  fixedUsd: number;
+  fleetUsdPerMonth: number;
+}
+
+/**
+ * The whole monthly bill: the base model (`fleetCost`) plus point-in-time recovery on every table,
+ * GSI write amplification, API Gateway access logs, CloudFront requests and data, and the fixed
+ * per-stack items (alarms, dashboard, secret, custom metrics, WAF) reported apart.
+ */
+export function fullBill(base: FleetCost, extras: FleetUsageExtras, fixed: FixedResources, dynamoWriteUnitUsd: number, prices: ExtraPrices = EXTRA_PRICES): Bill {
+  const n = base.fleetSize;
+  const perChargePoint: Record<string, number> = { ...base.perChargePointByService };
+  const storageGbPerCp = base.usage.dynamoStorage / n;
+  perChargePoint.dynamoPitr = storageGbPerCp * prices.pitrGbMonth;
+  perChargePoint.dynamoGsiWrites = extras.gsiWriteUnitsPerMonth * dynamoWriteUnitUsd;
+  perChargePoint.apiGatewayAccessLogs = (extras.accessLogLinesPerMonth * extras.accessLogLineBytes / 1e9) * prices.logsIngestedGb;
+  perChargePoint.cloudFrontRequests = extras.connectsPerMonth * prices.cloudFrontRequest;
+  perChargePoint.cloudFrontData = (extras.bytesPerMonth / 1e9) * prices.cloudFrontGbOut;
+  if (fixed.webAcl) perChargePoint.webAclRequests = extras.connectsPerMonth * prices.webAclRequest;
+  const fixedItems: Record<string, number> = {
+    alarms: fixed.alarms * prices.alarmMonth,
+    dashboards: fixed.dashboards * prices.dashboardMonth,
+    secrets: fixed.secrets * prices.secretMonth,
+    customMetrics: fixed.customMetrics * prices.customMetricMonth,
+    ...(fixed.webAcl ? { webAcl: prices.webAclMonth + (fixed.webAclRules ?? 0) * prices.webAclRuleMonth } : {}),
+  };
+  const perChargePointUsd = Object.values(perChargePoint).reduce((a, b) => a + b, 0);
+  const fixedUsd = Object.values(fixedItems).reduce((a, b) => a + b, 0);
+  return { fleetSize: n, perChargePoint, perChargePointUsd, fixed: fixedItems, fixedUsd, fleetUsdPerMonth: perChargePointUsd * n + fixedUsd };
+}

@@ -13,3 +13,11 @@ export function identityFromQuery(query: Record<string, string | undefined> | nu
     return undefined;
   }
 }
+
+/**
+ * API Gateway WebSocket frames carry at most 32 KB, and a message the CSMS sends (@connections
+ * POST, two-way route answer) that does not fit in one frame closes the connection with 1009. So
+ * every CSMS → charge point frame must fit: sendCall refuses a larger call (413), SendLocalList
+ * splits its list.
+ */
+export const FRAME_LIMIT_BYTES = 32 * 1024;

@@ -28,7 +28,14 @@ if (request.pure.length) {
         const source = readFileSync(args.path, 'utf8');
         call.lastIndex = 0;
         if (!call.test(source)) return undefined;
-        return { contents: source.replace(call, '/* @__PURE__ */ $1$2'), loader: LOADERS[extname(args.path)] ?? 'ts' };
+        // A registration that is a statement of its own becomes `if (false) register(...)`, which
+        // esbuild drops with everything only it reaches even inside a loop
+        // (`for (const a of [...]) registerGuard(a, ...)`, where a pure mark would not help); any
+        // other call is marked pure.
+        const contents = source
+          .replace(new RegExp(`^(\\s*)(?=(?:${request.pure.join('|')})\\s*\\()`, 'gm'), '$1if (false) ')
+          .replace(call, (m, name, paren, offset, whole) => (/if \(false\) $/.test(whole.slice(Math.max(0, offset - 11), offset)) ? m : `/* @__PURE__ */ ${name}${paren}`));
+        return { contents, loader: LOADERS[extname(args.path)] ?? 'ts' };
       });
     },
   });

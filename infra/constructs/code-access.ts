@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { TABLES, type TableId } from '../../shared/store/tables';
 import { LAMBDA_ALIASES } from '../lambda/aliases';
-import type { TableAccess } from './tables';
+import { ALL_ITEM_ACTIONS, type DynamoAction, type TableAccess } from './tables';
 import { stateMachineEnvVar } from './workflow-files';
 
 /**
@@ -14,12 +14,15 @@ import { stateMachineEnvVar } from './workflow-files';
  * How: esbuild bundles every entry (tree-shaken, nothing written), as the deployment does. Two
  * views of each bundle are scanned:
  *
- *  - the project files it contains (bytesInOutput > 0), as source, for tables and connections:
- *    - a table is named as `tableName('<id>')` (or `TABLES.<id>`): that table is reachable;
- *    - it is writable when the file naming it — or a project file that file imports — issues a
- *      DynamoDB write command (Put/Update/Delete/BatchWrite/TransactWrite/PartiQL), else read-only;
- *    - `PostToConnectionCommand`/`DeleteConnectionCommand`/`GetConnectionCommand` → ManageConnections;
- *  - the code that survived tree-shaking (function by function), for Step Functions and S3:
+ *  - the project files it contains (bytesInOutput > 0), as source, for connections:
+ *    `PostToConnectionCommand`/`DeleteConnectionCommand`/`GetConnectionCommand` → ManageConnections;
+ *  - the code that survived tree-shaking (file by file), for DynamoDB, Step Functions and S3:
+ *    - a table is named as `tableName('<id>')` (or `TABLES.<id>`) in a file's surviving code: that
+ *      table is reachable, with exactly the DynamoDB actions of the commands that file's surviving
+ *      code — or that of a project file it imports (a shared helper) — issues: `new GetCommand` →
+ *      GetItem, Query → Query, Put → PutItem, BatchWrite → BatchWriteItem, TransactWrite → the
+ *      item actions its `Put`/`Update`/`Delete`/`ConditionCheck` entries name, and so on
+ *      (`DYNAMO_COMMANDS` below). A file that names two tables grants the union on both;
  *    - `new SendTask{Success,Failure,Heartbeat}Command` → those actions on our workflows;
  *    - `startWorkflow('<name>', …)` (shared/workflows/start.ts) → StartExecution on that machine;
  *      `describeWorkflow(…)`/`stopWorkflow(…)` → Describe/StopExecution on the machines the same
@@ -70,7 +73,6 @@ export const REGISTRIES = [
 ] as const;
 
 const TABLE_IDS = new Set(Object.keys(TABLES));
-const WRITE_COMMANDS = /\b(?:Put|Update|Delete|BatchWrite|TransactWrite)Command\b|\b(?:PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction)Command\b/;
 const CONNECTION_COMMANDS = /\b(?:PostToConnection|DeleteConnection|GetConnection)Command\b/;
 const MACHINE_ENV = /\b([A-Z][A-Z0-9_]*_STATE_MACHINE_ARN)\b/g;
 
@@ -81,6 +83,7 @@ const TASK_RESPONSE = /\bnew\s+(SendTask(?:Success|Failure|Heartbeat))Command\d*
 const START_RAW = /\bnew\s+Start(?:Sync)?ExecutionCommand\d*\s*\(/;
 const DESCRIBE_RAW = /\bnew\s+(?:DescribeExecution|StopExecution|GetExecutionHistory)Command\d*\s*\(/;
 const S3_COMMAND = /\bnew\s+((?:Put|Get|Head|Delete|Copy)Object|ListObjects(?:V2)?|CreateMultipartUpload|UploadPart|CompleteMultipartUpload)Command\d*\s*\(/g;
+const TABLE_CALL = new RegExp(`${CALL('tableName')}([^)]*)\\)`, 'g');
 const START_CALL = new RegExp(`${CALL('startWorkflow')}\\s*(?:(["'\`])([\\w-]+)\\1)?`, 'g');
 const DESCRIBE_CALL = new RegExp(CALL('(?:describeWorkflow|stopWorkflow)'));
 const NAMED_MACHINE = new RegExp(`${CALL('stateMachineArn')}\\s*(["'\`])([\\w-]+)\\1`, 'g');
@@ -88,10 +91,56 @@ const NAMED_MACHINE = new RegExp(`${CALL('stateMachineArn')}\\s*(["'\`])([\\w-]+
 const DEFINES_WRAPPER = /\bfunction\s+startWorkflow\d*\s*\(/;
 
 interface SourceFacts {
+  connections: boolean;
+}
+
+/** SDK command class (lib-dynamodb or client-dynamodb, without `Command`) → the IAM actions it needs. */
+const DYNAMO_COMMANDS: Record<string, DynamoAction[]> = {
+  Get: ['GetItem'], GetItem: ['GetItem'],
+  BatchGet: ['BatchGetItem'], BatchGetItem: ['BatchGetItem'],
+  Query: ['Query'], Scan: ['Scan'],
+  Put: ['PutItem'], PutItem: ['PutItem'],
+  Update: ['UpdateItem'], UpdateItem: ['UpdateItem'],
+  Delete: ['DeleteItem'], DeleteItem: ['DeleteItem'],
+  BatchWrite: ['BatchWriteItem'], BatchWriteItem: ['BatchWriteItem'],
+  TransactGet: ['GetItem'], TransactGetItems: ['GetItem'],
+  DescribeTable: ['DescribeTable'],
+  ExecuteStatement: ['PartiQLSelect', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete'],
+  BatchExecuteStatement: ['PartiQLSelect', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete'],
+  ExecuteTransaction: ['PartiQLSelect', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete'],
+};
+const DYNAMO_COMMAND = new RegExp(`\\bnew\\s+(${[...Object.keys(DYNAMO_COMMANDS), 'TransactWrite', 'TransactWriteItems'].join('|')})Command\\d*\\s*\\(`, 'g');
+/** The entries of a TransactWriteItems request, as they appear in code (`{ Put: {...} }`). */
+const TRANSACT_ITEMS: Record<string, DynamoAction> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' };
+const PAGINATORS: Record<string, DynamoAction> = { paginateQuery: 'Query', paginateScan: 'Scan' };
+
+interface ChunkFacts {
   tables: Set<TableId>;
   dynamicTable: boolean;
-  writes: boolean;
-  connections: boolean;
+  actions: Set<DynamoAction>;
+}
+
+/** Tables named and DynamoDB actions issued by one file's code after tree-shaking. */
+function chunkFactsOf(code: string): ChunkFacts {
+  const tables = new Set<TableId>();
+  let dynamicTable = false;
+  for (const m of code.matchAll(TABLE_CALL)) {
+    const literal = /^['"`](\w+)['"`]$/.exec(m[1].trim());
+    if (literal && TABLE_IDS.has(literal[1])) tables.add(literal[1] as TableId);
+    else dynamicTable = true;
+  }
+  for (const m of code.matchAll(/\bTABLES(?:\.(\w+)|\[\s*['"`](\w+)['"`]\s*\])/g)) {
+    const id = m[1] ?? m[2];
+    if (TABLE_IDS.has(id)) tables.add(id as TableId);
+  }
+  const actions = new Set<DynamoAction>();
+  for (const m of code.matchAll(DYNAMO_COMMAND)) {
+    if (m[1].startsWith('TransactWrite')) {
+      for (const [key, action] of Object.entries(TRANSACT_ITEMS)) if (new RegExp(`\\b${key}\\s*:`).test(code)) actions.add(action);
+    } else DYNAMO_COMMANDS[m[1]].forEach((a) => actions.add(a));
+  }
+  for (const [name, action] of Object.entries(PAGINATORS)) if (new RegExp(CALL(name)).test(code)) actions.add(action);
+  return { tables, dynamicTable, actions };
 }
 
 const factsCache = new Map<string, SourceFacts>();
@@ -103,18 +152,7 @@ function sourceFactsOf(absPath: string): SourceFacts {
   const code = readFileSync(absPath, 'utf8')
     .replace(/\/\*[\s\S]*?\*\//g, '')
     .replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-  const tables = new Set<TableId>();
-  let dynamicTable = false;
-  for (const m of code.matchAll(/\btableName\(\s*([^)]*)\)/g)) {
-    const literal = /^['"`](\w+)['"`]$/.exec(m[1].trim());
-    if (literal && TABLE_IDS.has(literal[1])) tables.add(literal[1] as TableId);
-    else if (!/^\w+\s*:\s*TableId$/.test(m[1].trim())) dynamicTable = true; // the definition `tableName(id: TableId)` itself
-  }
-  for (const m of code.matchAll(/\bTABLES(?:\.(\w+)|\[\s*['"`](\w+)['"`]\s*\])/g)) {
-    const id = m[1] ?? m[2];
-    if (TABLE_IDS.has(id)) tables.add(id as TableId);
-  }
-  const facts: SourceFacts = { tables, dynamicTable, writes: WRITE_COMMANDS.test(code), connections: CONNECTION_COMMANDS.test(code) };
+  const facts: SourceFacts = { connections: CONNECTION_COMMANDS.test(code) };
   factsCache.set(absPath, facts);
   return facts;
 }
@@ -219,19 +257,27 @@ function summarize(root: string, b: Bundle, applied: string[]): CodeAccess {
     warnings: [],
     files,
   };
-  for (const [file, f] of facts) {
-    // A file writes when it, or a project module it imports directly (a shared write helper), does.
-    const writes = f.writes || b.inputs[file].filter((p) => inBundle.has(p)).some((p) => facts.get(p)?.writes);
+  for (const f of facts.values()) access.manageConnections ||= f.connections;
+  const chunkFacts = new Map(Object.entries(b.chunks).map(([file, code]) => [file, chunkFactsOf(code)]));
+  const tables = new Map<TableId, Set<DynamoAction>>();
+  let everyTable = false;
+  for (const [file, f] of chunkFacts) {
+    // The actions of the file's own surviving code and of the project modules it imports (shared helpers).
+    const actions = new Set(f.actions);
+    for (const dep of b.inputs[file] ?? []) chunkFacts.get(dep)?.actions.forEach((a) => actions.add(a));
     for (const id of f.tables) {
-      if (writes) access.tables.set(id, 'readWrite');
-      else if (!access.tables.has(id)) access.tables.set(id, 'read');
+      const set = tables.get(id) ?? new Set<DynamoAction>();
+      actions.forEach((a) => set.add(a));
+      tables.set(id, set);
     }
     if (f.dynamicTable) {
-      access.warnings.push(`${file} calls tableName() with a value the analysis cannot read: read-write granted on every table`);
-      for (const id of TABLE_IDS) access.tables.set(id as TableId, 'readWrite');
+      access.warnings.push(`${file} calls tableName() with a value the analysis cannot read: every item action granted on every table`);
+      everyTable = true;
     }
-    access.manageConnections ||= f.connections;
   }
+  for (const id of everyTable ? TABLE_IDS : []) tables.set(id as TableId, new Set(ALL_ITEM_ACTIONS));
+  // A table named but never commanded (e.g. only its name passed on) needs no grant.
+  for (const [id, actions] of tables) if (actions.size) access.tables.set(id, actions);
 
   const starts = new Set<string>();
   const describes = new Set<string>();

@@ -6,12 +6,20 @@ import { TABLES, type Key, type TableDef, type TableId } from '../../shared/stor
 
 const DEFS = TABLES as Record<TableId, TableDef>;
 
-export type TableAccess = 'read' | 'readWrite';
-
-/** Item-level reads; DescribeTable lets the SDK and tools check the table. */
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
-/** Item-level writes (TransactWriteItems is authorised through these per item). No table-level admin. */
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** The item-level DynamoDB actions a function may be granted on a table (IAM names without `dynamodb:`). */
+export const DYNAMO_ACTIONS = [
+  'GetItem', 'BatchGetItem', 'Query', 'Scan', 'ConditionCheckItem', 'DescribeTable',
+  'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem',
+  'PartiQLSelect', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete',
+] as const;
+export type DynamoAction = (typeof DYNAMO_ACTIONS)[number];
+/** Exactly the actions a function's code issues on one table (infra/constructs/code-access.ts). */
+export type TableAccess = ReadonlySet<DynamoAction>;
+export const WRITE_ACTIONS: ReadonlySet<DynamoAction> = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'PartiQLInsert', 'PartiQLUpdate', 'PartiQLDelete']);
+/** Every item action (a blind spot of the analysis falls back to this). No table administration. */
+export const ALL_ITEM_ACTIONS: TableAccess = new Set(DYNAMO_ACTIONS);
+/** Drops the write actions (e.g. the authorizer without auto-registration). */
+export const readOnly = (access: TableAccess): TableAccess => new Set([...access].filter((a) => !WRITE_ACTIONS.has(a)));
 
 const attr = (k: Key) => ({ name: k.name, type: k.type === 'N' ? AttributeType.NUMBER : AttributeType.STRING });
 
@@ -52,16 +60,18 @@ export class CsmsTables extends Construct {
   }
 
   /**
-   * Grants item access, least privilege: only the listed tables, read or read-write, with the
-   * index ARNs named one by one (no `index/*` wildcard). Two statements at most per grantee.
+   * Grants item access, least privilege: only the listed tables, each with exactly its actions,
+   * table and index ARNs named one by one (no `index/*` wildcard). Tables with the same action set
+   * share one statement.
    */
   grant(grantee: IGrantable, access: ReadonlyMap<TableId, TableAccess>): void {
-    const resources = (level: TableAccess) =>
-      [...access].filter(([, a]) => a === level).flatMap(([id]) => this.arnsOf(id));
-    const rw = resources('readWrite');
-    const ro = resources('read');
-    if (rw.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: [...READ_ACTIONS, ...WRITE_ACTIONS], resources: rw }));
-    if (ro.length) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: READ_ACTIONS, resources: ro }));
+    const byActions = new Map<string, string[]>();
+    for (const [id, actions] of access) {
+      if (!actions.size) continue;
+      const key = [...actions].sort().map((a) => `dynamodb:${a}`).join(',');
+      byActions.set(key, [...(byActions.get(key) ?? []), ...this.arnsOf(id)]);
+    }
+    for (const [key, resources] of byActions) grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: key.split(','), resources }));
   }
 
   private arnsOf(id: TableId): string[] {

@@ -6,7 +6,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
 import { type TableId, TABLES } from '../../shared/store/tables';
-import type { CsmsTables } from './tables';
+import type { CsmsTables, DynamoAction } from './tables';
 import { type WorkflowFile, workflowFunctionEntry } from './workflow-files';
 
 export interface WorkflowsProps {
@@ -100,7 +100,7 @@ export class Workflows extends Construct {
       });
       if (level !== 'ALL') acknowledge(machine, 'AwsSolutions-SF1', `Logs at ${level} level by default (-c workflowLogLevel=ALL for every state transition): every execution is already traced with X-Ray and recorded in the Jobs table, and ALL with execution data would copy firmware URLs and charge point data into CloudWatch Logs.`);
       for (const fn of taskFunctions) fn.grantInvoke(machine);
-      if (file.tables.length) props.tables.grant(machine, new Map(file.tables.map((t) => [tableIdByName.get(t)!, 'readWrite' as const])));
+      if (file.tables.length) props.tables.grant(machine, new Map([...serviceTableActions(file.definition)].map(([t, actions]) => [tableIdByName.get(t)!, actions])));
       if (file.distributedMap) {
         // A Distributed Map runs its iterations as child executions of this same machine.
         const arn = Workflows.arnOf(this, file.name);
@@ -138,4 +138,30 @@ export class Workflows extends Construct {
   private executionsArn(name: string, children: boolean): string {
     return Stack.of(this).formatArn({ service: 'states', resource: 'execution', resourceName: children ? `${Workflows.machineName(this, name)}/*` : `${Workflows.machineName(this, name)}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   }
+}
+
+/** Step Functions' optimized DynamoDB integrations → the IAM action each needs. */
+const SERVICE_ACTIONS: Record<string, DynamoAction> = { getItem: 'GetItem', putItem: 'PutItem', updateItem: 'UpdateItem', deleteItem: 'DeleteItem' };
+
+/**
+ * Per `${Table_X}` placeholder, the DynamoDB actions the machine's own Task states issue
+ * (`arn:aws:states:::dynamodb:<op>`, or `aws-sdk:dynamodb:<op>`); a table named elsewhere (e.g.
+ * passed to a Lambda) gets none.
+ */
+export function serviceTableActions(definition: string): Map<string, Set<DynamoAction>> {
+  const out = new Map<string, Set<DynamoAction>>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    const op = typeof o.Resource === 'string' ? /^arn:aws:states:::(?:aws-sdk:)?dynamodb:(\w+)$/.exec(o.Resource)?.[1] : undefined;
+    const table = /^\$\{Table_(\w+)\}$/.exec(String((o.Parameters as Record<string, unknown> | undefined)?.TableName ?? ''))?.[1];
+    if (op && table) {
+      const action = SERVICE_ACTIONS[op] ?? (`${op[0].toUpperCase()}${op.slice(1)}` as DynamoAction);
+      out.set(table, new Set([...(out.get(table) ?? []), action]));
+    }
+    Object.values(o).forEach(walk);
+  };
+  walk(JSON.parse(definition));
+  return out;
 }

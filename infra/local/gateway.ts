@@ -38,8 +38,37 @@ interface Connection {
   idleTimer?: NodeJS.Timeout;
 }
 
-/** API Gateway's WebSocket limits: 128 KB per message (32 KB frames are reassembled by ws). */
+/**
+ * API Gateway's WebSocket limits: frames of at most 32 KB, messages of at most 128 KB (in several
+ * frames); a larger frame or message closes the connection with 1009. That holds both ways: a
+ * message the CSMS sends (two-way route answer, @connections POST) over 32 KB closes it too.
+ */
 const MAX_MESSAGE_BYTES = 128 * 1024;
+const MAX_FRAME_BYTES = 32 * 1024;
+
+/** ws checks only whole messages (maxPayload); API Gateway also checks every frame. */
+function enforceFrameLimit(ws: WebSocket): void {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const receiver = (ws as any)._receiver;
+  const haveLength = receiver.haveLength;
+  receiver.haveLength = function (this: typeof receiver, cb: (e?: Error) => void) {
+    if (this._opcode < 0x08 && this._payloadLength > MAX_FRAME_BYTES) {
+      return cb(this.createError(RangeError, 'WebSocket frame exceeds 32 KB', false, 1009, 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'));
+    }
+    return haveLength.call(this, cb);
+  };
+}
+
+/** What API Gateway does with a message of the CSMS: over 32 KB, the connection is closed with 1009. */
+function sendOrClose(ws: WebSocket, data: string | Buffer): boolean {
+  if (Buffer.byteLength(data) > MAX_FRAME_BYTES) {
+    console.error(JSON.stringify({ level: 'error', message: 'CSMS message over the 32 KB WebSocket frame limit: connection closed with 1009', bytes: Buffer.byteLength(data) }));
+    ws.close(1009, 'Message too big');
+    return false;
+  }
+  ws.send(data);
+  return true;
+}
 
 /**
  * The API Gateway WebSocket API, emulated: the CloudFront Function rewrite, the `$connect`
@@ -144,6 +173,7 @@ export class GatewayEmulator {
     (req as IncomingMessage & { selectedProtocol?: string }).selectedProtocol = selected as string | undefined;
 
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      enforceFrameLimit(ws);
       const conn: Connection = {
         id: connectionId, socket: ws, authorizer, connectedAt: Date.now(), lastActiveAt: Date.now(),
         sourceIp, userAgent: String(req.headers['user-agent'] ?? ''),
@@ -194,7 +224,7 @@ export class GatewayEmulator {
         lambdaContext(routeKey),
       );
       // Two-way route: the integration's response body goes back on the connection.
-      if (routeKey !== '$default' && out && typeof out.body === 'string' && conn.socket.readyState === conn.socket.OPEN) conn.socket.send(out.body);
+      if (routeKey !== '$default' && out && typeof out.body === 'string' && conn.socket.readyState === conn.socket.OPEN) sendOrClose(conn.socket, out.body);
     } catch (e) {
       // API Gateway answers a failed integration with an "Internal server error" message.
       console.error(JSON.stringify({ level: 'error', message: 'route integration failed', routeKey, error: String((e as Error)?.stack ?? e) }));
@@ -222,7 +252,7 @@ export class GatewayEmulator {
       req.on('end', () => {
         const data = Buffer.concat(chunks);
         if (data.length > MAX_MESSAGE_BYTES) return send(413, { message: 'Message too long' });
-        conn.socket.send(data.toString('utf8'));
+        if (!sendOrClose(conn.socket, data.toString('utf8'))) return send(413, { message: 'Message over the 32 KB frame limit: connection closed (1009)' });
         conn.idleTimer?.refresh();
         send(200);
       });

@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { timingSafeEqual } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -10,11 +11,14 @@ import { basename, join } from 'node:path';
  * download them. Files live under <data-dir>/uploads (or a temporary folder when the runtime keeps
  * its data in memory), one folder per job; shared/diagnostics/storage.ts reads the same folder.
  *
- *   PUT  /uploads/{jobId}[/{fileName}]   the body is the file
- *   POST /uploads/{jobId}[/{fileName}]   multipart/form-data (first file part), or the raw body
- *   GET  /uploads/{jobId}/{fileName}     download
+ *   PUT  /uploads/{jobId}/{token}[/{fileName}]   the body is the file
+ *   POST /uploads/{jobId}/{token}[/{fileName}]   multipart/form-data (first file part), or the raw body
+ *   GET  /uploads/{jobId}/{token}/{fileName}     download
  *
- * Only a job the CSMS issued an upload target for (its folder exists) accepts uploads. FTP, which
+ * Only a job the CSMS issued an upload target for (its folder exists) accepts uploads, and only
+ * with that job's token in the path (written by shared/diagnostics/storage.ts as `.token`): the
+ * location is a per-job capability, like a presigned URL, that a charge point may append its
+ * own file name to (OCPP 1.6 `location` is a directory). FTP, which
  * many 1.6 charge points use, has no serverless equivalent: give such a charge point an FTP
  * location of your own (the API's `location`), see docs/workflows.md.
  */
@@ -90,12 +94,13 @@ export class LocalUploads {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
-    const [, prefix, jobId, ...rest] = url.pathname.split('/');
-    if (prefix !== 'uploads' || !jobId || !JOB_ID.test(jobId)) return reply(res, 404, { error: 'NotFound', message: 'Uploads go to /uploads/{jobId}/{fileName}' });
+    const [, prefix, jobId, token, ...rest] = url.pathname.split('/');
+    if (prefix !== 'uploads' || !jobId || !JOB_ID.test(jobId)) return reply(res, 404, { error: 'NotFound', message: 'Uploads go to /uploads/{jobId}/{token}/{fileName}' });
     const folder = join(this.dir, jobId);
-    if (!existsSync(folder)) {
+    const expected = existsSync(folder) ? (await readFile(join(folder, '.token'), 'utf8').catch(() => '')).trim() : '';
+    if (!expected || !sameToken(expected, token ?? '')) {
       req.resume();
-      return reply(res, 404, { error: 'NotFound', message: `No upload was requested for ${jobId}` });
+      return reply(res, 404, { error: 'NotFound', message: `No upload was requested at this location` });
     }
     const named = rest.filter(Boolean).join('/');
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -171,6 +176,12 @@ export class LocalUploads {
   async close(): Promise<void> {
     if (this.temporary) await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {

@@ -3,6 +3,7 @@ import { GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatew
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { connections, db } from '../aws';
 import { config } from '../config';
+import { FRAME_LIMIT_BYTES } from '../edge';
 import { callFrame } from '../ocpp/framing';
 import { versionOf, type Protocol } from '../ocpp/protocol';
 import { checkPayload } from '../ocpp/validation';
@@ -16,7 +17,7 @@ import './all-effects'; // registers the guards (and effects) of every domain mo
 
 /** Why a call could not be made or finished; `status` is the operator API's HTTP status. */
 export class CallFailure extends Error {
-  constructor(readonly status: 400 | 404 | 409 | 504, readonly error: string, message: string) {
+  constructor(readonly status: 400 | 404 | 409 | 413 | 504, readonly error: string, message: string) {
     super(message);
   }
 }
@@ -51,6 +52,9 @@ export async function sendCall(chargePointId: string, action: string, payload: u
     if (e instanceof GuardRejection) throw new CallFailure(e.status, e.error, e.message);
     throw e;
   }
+  // API Gateway closes the connection (1009) on a CSMS message over one 32 KB frame: refuse it, nothing sent.
+  const bytes = Buffer.byteLength(callFrame(randomUUID(), action, cp.protocol === 'ocpp2.0' ? adaptRequestTo20(action, payload) : payload));
+  if (bytes > FRAME_LIMIT_BYTES) throw new CallFailure(413, 'FrameTooLarge', `${action} would be a ${bytes}-byte frame; API Gateway WebSocket frames carry at most 32 KB (${FRAME_LIMIT_BYTES} bytes): send less per call`);
   const now = Date.now();
   const pending: PendingCall = {
     messageId: randomUUID(),

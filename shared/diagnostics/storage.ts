@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -75,8 +76,12 @@ export class LocalUploadStorage implements UploadStorage {
   readonly kind = 'local' as const;
   constructor(private readonly dir: string, private readonly baseUrl: string) {}
   async createUploadTarget(_chargePointId: string, jobId: string): Promise<string> {
-    await mkdir(join(this.dir, jobId), { recursive: true }); // the upload endpoint accepts only issued jobs
-    return `${this.baseUrl}/${jobId}/`;
+    // The upload endpoint accepts only issued jobs, and only with the job's token in the path
+    // (`{base}/{jobId}/{token}/` + any file name the charge point appends).
+    await mkdir(join(this.dir, jobId), { recursive: true });
+    const token = randomBytes(16).toString('base64url');
+    await writeFile(join(this.dir, jobId, '.token'), token);
+    return `${this.baseUrl}/${jobId}/${token}/`;
   }
   async findUpload(_chargePointId: string, jobId: string): Promise<StoredFile | undefined> {
     const folder = join(this.dir, jobId);
@@ -88,7 +93,8 @@ export class LocalUploadStorage implements UploadStorage {
   }
   async downloadUrl(file: StoredFile): Promise<{ url: string }> {
     const [jobId, name] = file.key.split('/');
-    return { url: `${this.baseUrl}/${jobId}/${encodeURIComponent(name)}` };
+    const token = (await readFile(join(this.dir, jobId, '.token'), 'utf8').catch(() => '')).trim();
+    return { url: `${this.baseUrl}/${jobId}/${token}/${encodeURIComponent(name)}` };
   }
 }
 

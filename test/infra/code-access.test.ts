@@ -37,16 +37,21 @@ beforeAll(() => {
   write('fns/rollout.ts', `import { describeWorkflow, startWorkflow } from '../wf/start';\nexport const handler = async (id: string) => { await startWorkflow('firmware-update', {}); return describeWorkflow(id); };`);
   write('fns/dynamic.ts', `import { startWorkflow } from '../wf/start';\nexport const handler = async (name: string) => startWorkflow(name, {});`);
   write('fns/s3.ts', `export const handler = async () => s3.send(new HeadObjectCommand({ Bucket: 'b', Key: 'k' }));`);
+  // One store file with a reader and a writer: a Lambda that only lists gets Query, nothing else.
+  write('store/transactions.ts', `export const list = (cp: string) => db.send(new QueryCommand({ TableName: tableName('transactions'), KeyConditionExpression: cp }));\nexport const wipe = (k: unknown) => db.send(new DeleteCommand({ TableName: tableName('transactions'), Key: k }));\nexport const scanAll = () => db.send(new ScanCommand({ TableName: tableName('transactions') }));`);
+  write('fns/narrow.ts', `import { list } from '../store/transactions';\nexport const handler = async () => list('cp');`);
+  write('fns/tx.ts', `export const handler = async () => db.send(new TransactWriteCommand({ TransactItems: [{ ConditionCheck: { TableName: tableName('counters') } }, { Update: { TableName: tableName('counters') } }] }));`);
   write('fns/d.ts', `export const handler = async () => { await db.send(new StartExecutionCommand({ stateMachineArn: process.env.FIRMWARE_UPDATE_STATE_MACHINE_ARN })); await db.send(new SendTaskSuccessCommand({})); };`);
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const analyze = (entry: string) => analyzeCodeAccess(root, [entry]).get(entry)!;
+const actions = (a: ReturnType<typeof analyze>) => Object.fromEntries([...a.tables].map(([t, set]) => [t, [...set].sort()]));
 
 describe('code-access analysis', () => {
-  it('grants read-write where the store writes, read-only where it only reads, nothing for tree-shaken imports', () => {
+  it('grants exactly the actions the surviving code issues per table, nothing for tree-shaken imports', () => {
     const a = analyze('fns/a.ts');
-    expect(Object.fromEntries(a.tables)).toEqual({ chargePoints: 'readWrite', idTags: 'read' });
+    expect(actions(a)).toEqual({ chargePoints: ['PutItem'], idTags: ['GetItem'] });
     expect(a.files).not.toContain('store/reservations.ts');
     expect(a.manageConnections).toBe(false);
     expect(a.startsWorkflows).toEqual(new Set());
@@ -54,15 +59,21 @@ describe('code-access analysis', () => {
 
   it('sees writes made through a shared helper module and PostToConnection', () => {
     const b = analyze('fns/b.ts');
-    expect(Object.fromEntries(b.tables)).toEqual({ jobs: 'readWrite' });
+    expect(actions(b)).toEqual({ jobs: ['PutItem'] });
     expect(b.manageConnections).toBe(true);
   });
 
-  it('falls back to read-write on every table, with a warning, when a table name is not a literal', () => {
+  it('falls back to every item action on every table, with a warning, when a table name is not a literal', () => {
     const c = analyze('fns/c.ts');
     expect(c.warnings).toHaveLength(1);
     expect(c.tables.size).toBeGreaterThan(10);
-    expect([...c.tables.values()].every((v) => v === 'readWrite')).toBe(true);
+    expect([...c.tables.values()].every((v) => v.has('PutItem') && v.has('Scan') && v.has('DeleteItem'))).toBe(true);
+  });
+
+  it('counts only the functions of a store file that survive tree-shaking, and transaction items by kind', () => {
+    const narrow = analyze('fns/narrow.ts');
+    expect(actions(narrow)).toEqual({ transactions: ['Query'] });
+    expect(actions(analyze('fns/tx.ts'))).toEqual({ counters: ['ConditionCheckItem', 'UpdateItem'] });
   });
 
   it('limits StartExecution to the state machines whose ARN variable the code reads', () => {
@@ -107,10 +118,27 @@ describe('code-access analysis', () => {
     expect([...all.keys()].sort()).toEqual(['fns/a.ts', 'fns/b.ts']);
   });
 
-  it('reads the real authorizer as a charge-point reader that never posts to connections', () => {
+  it('reads the real authorizer as a charge-point reader (plus its auto-registration write) that never posts to connections', () => {
     const authorizer = analyzeCodeAccess(REPO_ROOT, ['functions/authorizer.ts']).get('functions/authorizer.ts')!;
-    expect(authorizer.tables.has('chargePoints')).toBe(true);
+    expect(Object.keys(actions(authorizer))).toEqual(['chargePoints']);
+    expect(authorizer.tables.get('chargePoints')!.has('GetItem')).toBe(true);
+    expect(authorizer.tables.get('chargePoints')!.has('Scan')).toBe(false);
+    expect(authorizer.tables.get('chargePoints')!.has('DeleteItem')).toBe(false);
     expect(authorizer.manageConnections).toBe(false);
     expect(authorizer.warnings).toEqual([]);
+  });
+
+  it('keeps the real diagnostics tasks off the charging-profile and transaction tables, and Scan/Delete where the code issues none', () => {
+    const entries = ['functions/workflows/DiagnosticsPrepare.ts', 'functions/workflows/DiagnosticsRecordOutcome.ts', 'functions/ocpp/Heartbeat.ts', 'functions/ocpp/BootNotification.ts'];
+    const all = analyzeCodeAccess(REPO_ROOT, entries);
+    for (const entry of entries.slice(0, 2)) {
+      const a = all.get(entry)!;
+      expect(a.tables.has('chargingProfiles')).toBe(false);
+      expect(a.tables.has('transactions')).toBe(false);
+      expect(a.warnings).toEqual([]);
+    }
+    const boot = all.get('functions/ocpp/BootNotification.ts')!;
+    expect(boot.tables.get('chargePoints')!.has('UpdateItem')).toBe(true);
+    for (const a of all.values()) for (const set of a.tables.values()) expect(set.has('Scan')).toBe(false);
   });
 });

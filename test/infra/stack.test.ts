@@ -102,11 +102,12 @@ const tableAccessOf = (fnDescription: string): Record<string, string> => {
     const actions = actionsOf(s);
     if (!actions.some((a) => a.startsWith('dynamodb:'))) continue;
     for (const def of TABLE_LIST) {
-      if (refsIn(s.Resource).includes(tableIdByName(def.name))) out[def.name] = actions.includes('dynamodb:PutItem') ? 'readWrite' : out[def.name] ?? 'read';
+      if (refsIn(s.Resource).includes(tableIdByName(def.name))) out[def.name] = actions.some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)Item$/.test(a)) ? 'readWrite' : out[def.name] ?? 'read';
     }
   }
   return out;
 };
+const dynamoActionsOf = (fnDescription: string): string[] => [...new Set(statementsOf(fnDescription).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')))].sort();
 const canManageConnections = (fnDescription: string) => statementsOf(fnDescription).some((s) => actionsOf(s).includes('execute-api:ManageConnections'));
 const actionsWithEntry = Object.keys(ROUTES).filter((a) => existsSync(join(REPO_ROOT, 'functions', 'ocpp', `${a}.ts`)));
 const webSocketApiId = () => ofType('AWS::ApiGatewayV2::Api').find(([, r]) => r.Properties.ProtocolType === 'WEBSOCKET')![0];
@@ -262,7 +263,24 @@ describe('least-privilege grants', () => {
 
   it('lets the authorizer only read charge points while auto-registration is off', () => {
     expect(tableAccessOf(AUTHORIZER)).toEqual({ ChargePoints: 'read' });
+    expect(dynamoActionsOf(AUTHORIZER)).toEqual(['dynamodb:GetItem']);
     expect(canManageConnections(AUTHORIZER)).toBe(false);
+  });
+
+  it('grants each function exactly the DynamoDB actions its code issues: no Scan or DeleteItem by habit', () => {
+    // Tasks that send no calls (calls run every action's guards, which may read other tables).
+    const diagnosticsTasks = ['Workflow task DiagnosticsPrepare', 'Workflow task DiagnosticsRecordOutcome'];
+    for (const d of diagnosticsTasks) {
+      expect(tableAccessOf(d).ChargingProfiles).toBeUndefined();
+      expect(tableAccessOf(d).Transactions).toBeUndefined();
+    }
+    expect(dynamoActionsOf('OCPP Heartbeat (two-way route)')).not.toContain('dynamodb:Scan');
+    expect(dynamoActionsOf('OCPP BootNotification (two-way route)')).not.toContain('dynamodb:DeleteItem');
+    // Scan is granted only where the code scans.
+    const scanners = ofType('AWS::Lambda::Function').map(([, f]) => f.Properties.Description as string).filter((d) => dynamoActionsOf(d).includes('dynamodb:Scan'));
+    expect(scanners.length).toBeLessThan(ofType('AWS::Lambda::Function').length / 4);
+    // The machines' own DynamoDB tasks (none today) get only their ops; no machine gets table-wide writes by habit.
+    for (const [, m] of ofType('AWS::StepFunctions::StateMachine')) expect(JSON.stringify(m.Properties.DefinitionString)).not.toContain('dynamodb:scan');
   });
 
   it('lets a two-way route reach only the tables its code reaches, the router those of every action', () => {

@@ -47,10 +47,14 @@ describe('Get Diagnostics with the upload target the CSMS provides', () => {
     const startTime = '2024-01-01T00:00:00Z';
     const jobId = await request(d.id, { startTime, stopTime: '2024-01-02T00:00:00Z', retries: 2, retryInterval: 30 });
     const sent = await firstRequest(d);
-    expect(sent).toEqual({ location: expect.stringMatching(new RegExp(`/uploads/${jobId}/$`)), startTime, stopTime: '2024-01-02T00:00:00Z', retries: 2, retryInterval: 30 });
+    expect(sent).toEqual({ location: expect.stringMatching(new RegExp(`/uploads/${jobId}/[A-Za-z0-9_-]{22}/$`)), startTime, stopTime: '2024-01-02T00:00:00Z', retries: 2, retryInterval: 30 });
 
     await d.notify('Uploading');
     const content = `diagnostics of ${d.id}\n`.repeat(1000);
+    // Without the job's token (the location is a per-job capability) nothing is accepted.
+    const guessed = String(sent.location).replace(/\/[A-Za-z0-9_-]{22}\/$/, '/AAAAAAAAAAAAAAAAAAAAAA/');
+    expect((await fetch(`${guessed}diagnostics.log`, { method: 'PUT', body: 'forged' })).status).toBe(404);
+    expect((await fetch(`${String(sent.location).replace(/[A-Za-z0-9_-]{22}\/$/, '')}diagnostics.log`, { method: 'PUT', body: 'forged' })).status).toBe(404);
     const put = await fetch(`${sent.location}diagnostics.log`, { method: 'PUT', body: content });
     expect(put.status).toBe(201);
     await d.notify('Uploaded');
@@ -65,7 +69,7 @@ describe('Get Diagnostics with the upload target the CSMS provides', () => {
 
     const file = await csms.api.get(`/charge-points/${d.id}/diagnostics/${jobId}/file`);
     expect(file.status).toBe(200);
-    expect(file.body).toMatchObject({ fileName: 'diagnostics.log', size: content.length, url: expect.stringContaining(`/uploads/${jobId}/diagnostics.log`) });
+    expect(file.body).toMatchObject({ fileName: 'diagnostics.log', size: content.length, url: `${sent.location}diagnostics.log` });
     const download = await fetch(file.body.url);
     expect(download.status).toBe(200);
     expect(await download.text()).toBe(content);

@@ -57,7 +57,7 @@ describe('N01 Retrieve Log: GetLog + LogStatusNotification through the diagnosti
       requestId: expect.any(Number),
       retries: 2,
       retryInterval: 30,
-      log: { remoteLocation: expect.stringMatching(new RegExp(`/uploads/${jobId}/$`)), oldestTimestamp, latestTimestamp },
+      log: { remoteLocation: expect.stringMatching(new RegExp(`/uploads/${jobId}/[A-Za-z0-9_-]{22}/$`)), oldestTimestamp, latestTimestamp },
     });
     const { requestId } = sent;
 

@@ -73,7 +73,7 @@ describe('1.6 security extension: GetLog + LogStatusNotification', () => {
       requestId: expect.any(Number),
       retries: 1,
       retryInterval: 10,
-      log: { remoteLocation: expect.stringMatching(new RegExp(`/uploads/${jobId}/$`)), oldestTimestamp },
+      log: { remoteLocation: expect.stringMatching(new RegExp(`/uploads/${jobId}/[A-Za-z0-9_-]{22}/$`)), oldestTimestamp },
     });
     expect(cp.received.GetDiagnostics).toBeUndefined();
 
@@ -108,7 +108,7 @@ describe('1.6 security extension: GetLog + LogStatusNotification', () => {
 
     const classic = await post(`/charge-points/${cp.id}/diagnostics`, {});
     const diag = await cp.last<{ location: string }>('GetDiagnostics');
-    expect(diag.location).toMatch(new RegExp(`/uploads/${classic}/$`));
+    expect(diag.location).toMatch(new RegExp(`/uploads/${classic}/[A-Za-z0-9_-]{22}/$`));
     expect(cp.received.GetLog).toHaveLength(2);
     const running = await eventually(async () => {
       const v = await diagnosticsView(cp.id, classic);

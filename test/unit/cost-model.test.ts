@@ -4,9 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  billedMessages, fleetCost, lambdaBilledMs, monthlyUsagePerChargePoint, priceUsage, tieredCost, unitPrices,
+  billedMessages, fleetCost, fullBill, gsiExtraWriteUnits, gsiWriteFactor, lambdaBilledMs, monthlyUsagePerChargePoint, priceUsage, tieredCost, unitPrices,
   type CostOptions, type EventUsage, type LoadProfile, type PriceFile, type UnitPrices,
 } from '../../shared/cost-model';
+import { TABLE_LIST } from '../../shared/store/tables';
 
 describe('billing units', () => {
   it('meters WebSocket messages in 32 KB increments, at least one', () => {
@@ -152,5 +153,36 @@ describe('price file', () => {
       expect(tiers.length).toBeGreaterThan(0);
       for (const t of tiers) expect(t.usd).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('the full bill: PITR, GSI writes, access logs, CloudFront, fixed costs apart', () => {
+  it('derives GSI write amplification from the table definitions', () => {
+    // Transactions today: 3 GSIs projected ALL → a write that every index holds costs 4 units.
+    const transactions = TABLE_LIST.find((t) => t.name === 'Transactions')!;
+    expect(gsiWriteFactor(transactions)).toBe(1 + transactions.indexes!.length);
+    expect(gsiWriteFactor({ name: 'X' })).toBe(1);
+    // Half the items in the indexes (sparse): 1 + 3 × 0.5.
+    expect(gsiWriteFactor({ name: 'T', indexes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }, 1, 0.5)).toBe(2.5);
+    // A 3 KB item: an ALL index costs 3 units, a KEYS_ONLY one 1: (3 + 1) / 3 extra per base unit.
+    expect(gsiWriteFactor({ name: 'T', indexes: [{ name: 'a' }, { name: 'b', projection: 'KEYS_ONLY' }] }, 3)).toBeCloseTo(1 + 4 / 3);
+    // 1,000 WRU on Transactions (3 ALL GSIs, all held) and 500 on a table without indexes: 3,000 extra.
+    expect(gsiExtraWriteUnits({ Transactions: 1000, MeterValues: 500 }, TABLE_LIST)).toBe(1000 * transactions.indexes!.length);
+  });
+
+  it('adds the missing line items per charge point and reports the fixed ones apart', () => {
+    const base = fleetCost(profile, usage, prices, 100, opts);
+    const bill = fullBill(base, { connectsPerMonth: 360, bytesPerMonth: 50e6, accessLogLinesPerMonth: 20_000, accessLogLineBytes: 400, gsiWriteUnitsPerMonth: 1000 }, { alarms: 40, dashboards: 1, secrets: 1, customMetrics: 10 }, 0.625e-6);
+    // PITR: storage per CP = 0.0665 GB (as above) × $0.20.
+    expect(bill.perChargePoint.dynamoPitr).toBeCloseTo((base.usage.dynamoStorage / 100) * 0.2, 10);
+    expect(bill.perChargePoint.dynamoGsiWrites).toBeCloseTo(1000 * 0.625e-6, 12);
+    expect(bill.perChargePoint.apiGatewayAccessLogs).toBeCloseTo((20_000 * 400 / 1e9) * 0.5, 12); // 0.004
+    expect(bill.perChargePoint.cloudFrontRequests).toBeCloseTo(360 * 1e-6, 12);
+    expect(bill.perChargePoint.cloudFrontData).toBeCloseTo(0.05 * 0.085, 12);
+    // Fixed: 40 × 0.10 + 3 + 0.40 + 10 × 0.30 = 10.40, not spread over the charge points.
+    expect(bill.fixedUsd).toBeCloseTo(10.4, 10);
+    expect(bill.fleetUsdPerMonth).toBeCloseTo(bill.perChargePointUsd * 100 + 10.4, 8);
+    expect(bill.perChargePointUsd).toBeCloseTo(base.perChargePointUsdPerMonth + bill.perChargePoint.dynamoPitr + bill.perChargePoint.dynamoGsiWrites + 0.004 + 360e-6 + 0.05 * 0.085, 10);
+    expect(fullBill(base, { connectsPerMonth: 360, bytesPerMonth: 0, accessLogLinesPerMonth: 0, accessLogLineBytes: 0, gsiWriteUnitsPerMonth: 0 }, { alarms: 0, dashboards: 0, secrets: 0, customMetrics: 0, webAcl: true, webAclRules: 1 }, 0.625e-6).fixed.webAcl).toBe(6);
   });
 });
