@@ -47,6 +47,9 @@ export class Api {
       }
       // fetch sets Host itself (the same value that was signed).
       headers = Object.fromEntries(Object.entries(signed.headers).filter(([k]) => k.toLowerCase() !== 'host'));
+    } else if (process.env.CSMS_API_TOKEN) {
+      // A local runtime listening beyond loopback requires its bearer token (docs/operator-api.md).
+      headers.authorization = `Bearer ${process.env.CSMS_API_TOKEN}`;
     }
     try {
       res = await fetch(url, { method, headers, body: payload });

@@ -124,6 +124,15 @@ describe('npm run cli against the IAM-only cloud API', () => {
     expect(seen.at(-1)!.authorization).toBeUndefined();
   });
 
+  it('sends CSMS_API_TOKEN as a bearer token to a plain URL, and never with a signed request', async () => {
+    await runAt({ CSMS_API_TOKEN: 'tok-123' }, 'charge-points', '--api', base);
+    expect(seen.at(-1)!.authorization).toBe('Bearer tok-123');
+    const env = { CSMS_API_TOKEN: 'tok-123', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined };
+    const signed = await runAt(env, 'charge-points', '--api', base, '--sigv4', '--region', 'eu-west-1');
+    expect(signed.code).toBe(0);
+    expect(seen.at(-1)!.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+  });
+
   it('recognises execute-api URLs and their region', async () => {
     const { executeApiRegion } = await import('../../infra/cli');
     expect(executeApiRegion('https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/api')).toBe('eu-central-1');
