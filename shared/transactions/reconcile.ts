@@ -11,7 +11,7 @@ import { runTransactionHooks } from './hooks';
  * lost power or crashed, its stop was lost. The evidence, and what the CSMS does:
  *
  * - **BootNotification** (1.6 and 2.0.1): a station does not carry a transaction across a reboot
- *   (1.6 §5.x Reset: after a hard reset it sends "a StopTransaction.req for previously ongoing
+ *   (1.6 §5.14 Reset: after a hard reset it sends "a StopTransaction.req for previously ongoing
  *   transactions after having restarted"): every transaction of the station that started before
  *   the boot is closed, `Reconciled:Boot`.
  * - **StatusNotification** of a connector that has no transaction: 1.6 `Available` or `Preparing`
@@ -82,7 +82,7 @@ export interface ConnectorReport {
 }
 
 /** Which reported statuses mean "no transaction on this connector", per generation. */
-function freeReason(r: ConnectorReport): string | undefined {
+export function freeReason(r: ConnectorReport): string | undefined {
   if (r.evseId === undefined) {
     if (r.connectorId === 0) return undefined; // connector 0 is the whole charge point
     return r.status === 'Available' ? RECONCILED.available : r.status === 'Preparing' ? RECONCILED.preparing : undefined;
@@ -90,15 +90,18 @@ function freeReason(r: ConnectorReport): string | undefined {
   return r.status === 'Available' ? RECONCILED.available : undefined;
 }
 
+/** Whether a transaction runs on the reported connector (2.0.1: its EVSE, and its connector when it names one). */
+export function onConnector(t: Pick<TransactionRecord, 'version' | 'connectorId' | 'evseId'>, r: Pick<ConnectorReport, 'connectorId' | 'evseId'>): boolean {
+  if (r.evseId === undefined) return t.version === '1.6' && t.connectorId === r.connectorId;
+  return t.version !== '1.6' && t.evseId === r.evseId && (t.connectorId === undefined || t.connectorId === r.connectorId);
+}
+
 /** A StatusNotification: a free connector closes the transaction the CSMS holds on it. */
 export async function reconcileOnStatus(chargePointId: string, report: ConnectorReport): Promise<ReconciledRecord[]> {
   const reason = freeReason(report);
   if (!reason) return [];
   const at = Number.isNaN(Date.parse(report.at)) ? report.at : new Date(report.at).toISOString();
-  const sameConnector = report.evseId === undefined
-    ? (t: TransactionRecord) => t.version === '1.6' && t.connectorId === report.connectorId
-    : (t: TransactionRecord) => t.version !== '1.6' && t.evseId === report.evseId && (t.connectorId === undefined || t.connectorId === report.connectorId);
-  return closeWhere(chargePointId, sameConnector, { reason, at, note: `StatusNotification ${report.status}` }, at);
+  return closeWhere(chargePointId, (t) => onConnector(t, report), { reason, at, note: `StatusNotification ${report.status}` }, at);
 }
 
 /** The operator closes a transaction with a reason; undefined if it is not open (stopped or closed already). */
