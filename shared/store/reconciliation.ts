@@ -20,7 +20,7 @@ export interface Reconciliation {
   note?: string;
 }
 
-export type ReconciledRecord = TransactionRecord & { reconciledAt?: string; reconcileReason?: string; reconcileNote?: string };
+export type ReconciledRecord = TransactionRecord & { reconciledAt?: string; reconcileReason?: string; reconcileNote?: string; suspectAt?: string; suspectReason?: string; suspectNote?: string };
 
 const table = () => tableName('transactions');
 
@@ -38,7 +38,7 @@ export async function closeOpenTransaction(chargePointId: string, transactionId:
     const out = await db().send(new UpdateCommand({
       TableName: table(),
       Key: { chargePointId, transactionId },
-      UpdateExpression: `SET active = :false, reconciledAt = :at, reconcileReason = :reason, updatedAt = :now${r.note !== undefined ? ', reconcileNote = :note' : ''} REMOVE activeChargePointId, activeGroupKey`,
+      UpdateExpression: `SET active = :false, reconciledAt = :at, reconcileReason = :reason, updatedAt = :now${r.note !== undefined ? ', reconcileNote = :note' : ''} REMOVE activeChargePointId, activeGroupKey, suspectAt, suspectReason, suspectNote`,
       ConditionExpression: `attribute_exists(startedAt) AND attribute_not_exists(stoppedAt) AND attribute_not_exists(reconciledAt)${startedBefore !== undefined ? ' AND startedAt < :before' : ''}`,
       ExpressionAttributeValues: values,
       ReturnValues: 'ALL_NEW',
@@ -51,12 +51,33 @@ export async function closeOpenTransaction(chargePointId: string, transactionId:
 }
 
 /**
- * One page of suspect transactions: closed by reconciliation, no real stop since. With a charge
+ * Flags a running transaction as suspect without closing it (2.0.1 Available: maybe not running);
+ * the next applied change of the transaction removes the flag (shared/store/transactions.ts).
+ */
+export async function flagOpenTransaction(chargePointId: string, transactionId: string, r: Reconciliation, startedBefore: string): Promise<ReconciledRecord | undefined> {
+  try {
+    const out = await db().send(new UpdateCommand({
+      TableName: table(),
+      Key: { chargePointId, transactionId },
+      UpdateExpression: 'SET suspectAt = :at, suspectReason = :reason, suspectNote = :note',
+      ConditionExpression: 'attribute_exists(startedAt) AND attribute_not_exists(stoppedAt) AND attribute_not_exists(reconciledAt) AND startedAt < :before',
+      ExpressionAttributeValues: { ':at': r.at, ':reason': r.reason, ':note': r.note ?? r.reason, ':before': startedBefore },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return out.Attributes as ReconciledRecord;
+  } catch (e) {
+    if (isConditionFailure(e)) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * One page of suspect transactions: closed by reconciliation and no real stop since, or flagged. With a charge
  * point a Query of its partition, otherwise a Scan; the filter applies within the page (a page may
  * be short and still have a next one), as the other unindexed listings.
  */
 export async function listSuspectTransactions(chargePointId: string | undefined, limit: number, startKey?: Record<string, unknown>) {
-  const common = { TableName: table(), FilterExpression: 'attribute_exists(reconciledAt) AND attribute_not_exists(stoppedAt)', Limit: limit, ExclusiveStartKey: startKey };
+  const common = { TableName: table(), FilterExpression: '(attribute_exists(reconciledAt) AND attribute_not_exists(stoppedAt)) OR attribute_exists(suspectAt)', Limit: limit, ExclusiveStartKey: startKey };
   const out = chargePointId !== undefined
     ? await db().send(new QueryCommand({ ...common, KeyConditionExpression: 'chargePointId = :cp', ExpressionAttributeValues: { ':cp': chargePointId } }))
     : await db().send(new ScanCommand(common));

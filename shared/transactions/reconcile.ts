@@ -1,6 +1,6 @@
 import { registerEffect } from '../calls/effects';
 import { log } from '../log';
-import { closeOpenTransaction, type ReconciledRecord, type Reconciliation } from '../store/reconciliation';
+import { closeOpenTransaction, flagOpenTransaction, type ReconciledRecord, type Reconciliation } from '../store/reconciliation';
 import { listActiveTransactions, type TransactionRecord } from '../store/transactions';
 import { releaseGroupOf } from './concurrency';
 import { runTransactionHooks } from './hooks';
@@ -14,10 +14,14 @@ import { runTransactionHooks } from './hooks';
  *   (1.6 §5.14 Reset: after a hard reset it sends "a StopTransaction.req for previously ongoing
  *   transactions after having restarted"): every transaction of the station that started before
  *   the boot is closed, `Reconciled:Boot`.
- * - **StatusNotification** of a connector that has no transaction: 1.6 `Available` or `Preparing`
- *   of connector N > 0; 2.0.1 `Available` of EVSE/connector. The transaction of that connector
- *   (2.0.1: of that EVSE, and of that connector when the transaction names one) that started
- *   before the status's timestamp is closed, `Reconciled:Available` / `Reconciled:Preparing`.
+ * - **1.6 StatusNotification** `Available` or `Preparing` of connector N > 0: statuses of a
+ *   connector without a transaction (§4.9; a running transaction whose EV was unplugged is
+ *   SuspendedEV, §4.9 StopTransactionOnEVSideDisconnect). The transaction of that connector that
+ *   started before the status's timestamp is closed, `Reconciled:Available` / `Reconciled:Preparing`.
+ * - **2.0.1 StatusNotification** `Available` only *flags* the EVSE's transaction (`suspect`,
+ *   `Available`): in 2.0.1 a transaction may run on an Available connector (E10 with
+ *   StopTxOnEVSideDisconnect false; a TxStartPoint of Authorized starts it before the cable is in).
+ *   The next event of the transaction clears the flag; GetTransactionStatus or the operator decide.
  * - **GetTransactionStatus** (2.0.1 E14), however it was sent: `ongoingIndicator: false` and
  *   `messagesInQueue: false` — the station neither runs it nor will report on it — closes it,
  *   `Reconciled:NotOngoing`. Messages queued: they will tell; nothing is done.
@@ -81,13 +85,13 @@ export interface ConnectorReport {
   at: string;
 }
 
-/** Which reported statuses mean "no transaction on this connector", per generation. */
-export function freeReason(r: ConnectorReport): string | undefined {
+/** What a reported status tells about the connector's transaction: 1.6 — there is none (close); 2.0.1 Available — maybe none (flag). */
+export function freeReason(r: ConnectorReport): { close: string } | { flag: string } | undefined {
   if (r.evseId === undefined) {
     if (r.connectorId === 0) return undefined; // connector 0 is the whole charge point
-    return r.status === 'Available' ? RECONCILED.available : r.status === 'Preparing' ? RECONCILED.preparing : undefined;
+    return r.status === 'Available' ? { close: RECONCILED.available } : r.status === 'Preparing' ? { close: RECONCILED.preparing } : undefined;
   }
-  return r.status === 'Available' ? RECONCILED.available : undefined;
+  return r.status === 'Available' ? { flag: 'Available' } : undefined;
 }
 
 /** Whether a transaction runs on the reported connector (2.0.1: its EVSE, and its connector when it names one). */
@@ -96,12 +100,16 @@ export function onConnector(t: Pick<TransactionRecord, 'version' | 'connectorId'
   return t.version !== '1.6' && t.evseId === r.evseId && (t.connectorId === undefined || t.connectorId === r.connectorId);
 }
 
-/** A StatusNotification: a free connector closes the transaction the CSMS holds on it. */
+/** A StatusNotification: a free 1.6 connector closes the transaction the CSMS holds on it; a 2.0.1 Available one flags it. */
 export async function reconcileOnStatus(chargePointId: string, report: ConnectorReport): Promise<ReconciledRecord[]> {
-  const reason = freeReason(report);
-  if (!reason) return [];
+  const verdict = freeReason(report);
+  if (!verdict) return [];
   const at = Number.isNaN(Date.parse(report.at)) ? report.at : new Date(report.at).toISOString();
-  return closeWhere(chargePointId, (t) => onConnector(t, report), { reason, at, note: `StatusNotification ${report.status}` }, at);
+  const note = `StatusNotification ${report.status}`;
+  if ('close' in verdict) return closeWhere(chargePointId, (t) => onConnector(t, report), { reason: verdict.close, at, note }, at);
+  const running = (await listActiveTransactions(chargePointId)).filter((t) => onConnector(t, report) && t.startedAt < at);
+  const flagged = await Promise.all(running.map((t) => flagOpenTransaction(chargePointId, t.transactionId, { reason: verdict.flag, at, note }, at)));
+  return flagged.filter((t): t is ReconciledRecord => !!t);
 }
 
 /** The operator closes a transaction with a reason; undefined if it is not open (stopped or closed already). */
@@ -128,11 +136,13 @@ registerEffect('GetTransactionStatus', async (request: { transactionId?: string 
 /** The operator view's part of a reconciliation (shared/transactions/view.ts). */
 export function reconciliationView(t: TransactionRecord) {
   const r = t as ReconciledRecord;
-  if (!r.reconciledAt) return {};
+  if (!r.reconciledAt && !r.suspectAt) return {};
   return {
-    reconciliation: { reason: r.reconcileReason, at: r.reconciledAt, note: r.reconcileNote },
-    /** Closed by the CSMS and no real stop since: its end and energy are not known. */
-    suspect: t.stoppedAt === undefined ? true : undefined,
+    reconciliation: r.reconciledAt ? { reason: r.reconcileReason, at: r.reconciledAt, note: r.reconcileNote } : undefined,
+    /** Running but maybe not on the station (2.0.1 Available); cleared by its next event. */
+    suspicion: r.suspectAt ? { reason: r.suspectReason, at: r.suspectAt, note: r.suspectNote } : undefined,
+    /** Closed by the CSMS and no real stop since (end and energy unknown), or flagged. */
+    suspect: (r.reconciledAt && t.stoppedAt === undefined) || r.suspectAt ? true : undefined,
   };
 }
 

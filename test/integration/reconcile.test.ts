@@ -98,27 +98,41 @@ describe('1.6: a boot or a free connector closes what the station no longer runs
   });
 });
 
-describe('2.0.1: Available, a boot, or the station\'s own answer to GetTransactionStatus', () => {
-  it('StatusNotification Available closes the EVSE\'s transaction (Occupied does not); a later Ended completes it; a later Updated cannot reopen it', async () => {
+describe('2.0.1: a boot, the station\'s own answer to GetTransactionStatus; Available flags', () => {
+  it('StatusNotification Available only flags the EVSE\'s transaction (2.0.1 runs transactions on Available connectors, E10); its next event clears the flag', async () => {
     const { id, cs } = await station201();
     const tag = await acceptedTag();
     await started201(cs, 'A1', 1, tag);
     await started201(cs, 'B1', 2, tag);
     await cs.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 });
-    expect((await activeIds(id)).sort()).toEqual(['A1', 'B1']);
-    await cs.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
-    expect(await activeIds(id)).toEqual(['B1']);
-    expect(await tx('A1', id)).toMatchObject({ active: false, stopReason: 'Reconciled:Available', suspect: true });
-
-    await cs.call('TransactionEvent', { eventType: 'Updated', timestamp: ago(20), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: { transactionId: 'A1' },
-      meterValue: [{ timestamp: ago(20), sampledValue: [{ value: 900 }] }] });
-    expect(await activeIds(id)).toEqual(['B1']);
-    expect((await tx('A1', id)).active).toBe(false);
-
-    await cs.call('TransactionEvent', { eventType: 'Ended', timestamp: ago(10), triggerReason: 'EVDeparted', seqNo: 2, transactionInfo: { transactionId: 'A1', stoppedReason: 'EVDisconnected' },
-      meterValue: [{ timestamp: ago(10), sampledValue: [{ value: 1500, context: 'Transaction.End' }] }] });
-    expect(await tx('A1', id)).toMatchObject({ active: false, stopReason: 'EVDisconnected', meterStop: 1500, energyWh: 1000 });
     expect((await tx('A1', id)).suspect).toBeUndefined();
+    await cs.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+    expect((await activeIds(id)).sort()).toEqual(['A1', 'B1']);
+    expect(await tx('A1', id)).toMatchObject({ active: true, suspect: true, suspicion: { reason: 'Available', note: 'StatusNotification Available' } });
+    expect((await tx('B1', id)).suspect).toBeUndefined();
+    const listed = await csms.api.get(`/transactions?chargePointId=${id}&suspect=true`);
+    expect(listed.body.items.map((t: { transactionId: string }) => t.transactionId)).toEqual(['A1']);
+
+    // The station still reports on it: it runs.
+    await cs.call('TransactionEvent', { eventType: 'Updated', timestamp: new Date().toISOString(), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: { transactionId: 'A1' },
+      meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: 900 }] }] });
+    const cleared = await tx('A1', id);
+    expect([cleared.active, cleared.suspect, cleared.suspicion]).toEqual([true, undefined, undefined]);
+    await cs.close();
+  });
+
+  it('a transaction closed by reconciliation is completed by a later Ended; a later Updated cannot reopen it', async () => {
+    const { id, cs } = await station201();
+    await started201(cs, 'C1', 1, await acceptedTag());
+    expect((await csms.api.post(`/transactions/C1/close?chargePointId=${id}`, { reason: 'test' })).status).toBe(200);
+    await cs.call('TransactionEvent', { eventType: 'Updated', timestamp: ago(20), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: { transactionId: 'C1' },
+      meterValue: [{ timestamp: ago(20), sampledValue: [{ value: 900 }] }] });
+    expect(await activeIds(id)).toEqual([]);
+    expect(await tx('C1', id)).toMatchObject({ active: false, suspect: true, stopReason: 'Closed:Operator' });
+    await cs.call('TransactionEvent', { eventType: 'Ended', timestamp: ago(10), triggerReason: 'EVDeparted', seqNo: 2, transactionInfo: { transactionId: 'C1', stoppedReason: 'EVDisconnected' },
+      meterValue: [{ timestamp: ago(10), sampledValue: [{ value: 1500, context: 'Transaction.End' }] }] });
+    expect(await tx('C1', id)).toMatchObject({ active: false, stopReason: 'EVDisconnected', meterStop: 1500, energyWh: 1000, reconciliation: { reason: 'Closed:Operator' } });
+    expect((await tx('C1', id)).suspect).toBeUndefined();
     await cs.close();
   });
 

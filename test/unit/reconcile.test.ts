@@ -4,13 +4,13 @@ const at = '2030-01-01T00:00:00.000Z';
 
 describe('which statuses say a connector has no transaction', () => {
   it('1.6: Available and Preparing of a connector > 0; connector 0 (the charge point) and busy statuses never', () => {
-    expect(freeReason({ connectorId: 1, status: 'Available', at })).toBe(RECONCILED.available);
-    expect(freeReason({ connectorId: 2, status: 'Preparing', at })).toBe(RECONCILED.preparing);
+    expect(freeReason({ connectorId: 1, status: 'Available', at })).toEqual({ close: RECONCILED.available });
+    expect(freeReason({ connectorId: 2, status: 'Preparing', at })).toEqual({ close: RECONCILED.preparing });
     expect(freeReason({ connectorId: 0, status: 'Available', at })).toBeUndefined();
     for (const status of ['Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing', 'Reserved', 'Unavailable', 'Faulted']) expect(freeReason({ connectorId: 1, status, at })).toBeUndefined();
   });
-  it('2.0.1: Available only (Occupied, Reserved, Unavailable, Faulted say nothing)', () => {
-    expect(freeReason({ evseId: 1, connectorId: 1, status: 'Available', at })).toBe(RECONCILED.available);
+  it('2.0.1: Available only flags (a transaction may run on an Available connector, E10); Occupied, Reserved, Unavailable, Faulted say nothing', () => {
+    expect(freeReason({ evseId: 1, connectorId: 1, status: 'Available', at })).toEqual({ flag: 'Available' });
     for (const status of ['Occupied', 'Reserved', 'Unavailable', 'Faulted']) expect(freeReason({ evseId: 1, connectorId: 1, status, at })).toBeUndefined();
   });
 });
