@@ -67,6 +67,10 @@ describe('1.6: a boot or a free connector closes what the station no longer runs
       expect(await activeIds(id)).toEqual([]);
       // The ghost no longer blocks the card.
       expect((await again.call('Authorize', { idTag: tag })).idTagInfo.status).toBe('Accepted');
+      // Nor does its group claim: a new start of the card is Accepted (then stopped again).
+      const next = await again.call('StartTransaction', { connectorId: 2, idTag: tag, meterStart: 0, timestamp: new Date().toISOString() });
+      expect(next.idTagInfo.status).toBe('Accepted');
+      await again.call('StopTransaction', { transactionId: next.transactionId, meterStop: 10, timestamp: new Date().toISOString() });
 
       // The StopTransaction the station had queued arrives: its real values win.
       const stopAt = ago(30);
