@@ -1,4 +1,5 @@
-import { getIdTag, type IdTagRecord } from '../store/id-tags';
+import { getIdTags, type IdTagRecord } from '../store/id-tags';
+import { lookupKeys, pickRegistration } from './matching';
 import { findActiveInGroup, type TransactionRecord } from '../store/transactions';
 import { authorizationSettings } from './settings';
 import { groupKeyOf, tokenKey, type TokenRef } from './tokens';
@@ -10,6 +11,8 @@ export interface Authorization {
   status: AuthorizationStatus;
   token: TokenRef;
   key: string;
+  /** The key of the registration that answered it (the token's own, or the untyped registration of its value). */
+  registrationKey?: string;
   /** The group it belongs to (its parent, or itself); absent for NoAuthorization. */
   groupKey?: string;
   /** The group as the operator wrote it (1.6 parentIdTag, 2.0.1 groupIdToken). */
@@ -40,7 +43,9 @@ export interface AuthorizeOptions {
 }
 
 /**
- * OCPP 1.6 §4.1/§4.8 and 2.0.1 C01/C06/C09/C10: the status of a token at read time. One GetItem;
+ * OCPP 1.6 §4.1/§4.8 and 2.0.1 C01/C06/C09/C10: the status of a token at read time, from the
+ * registration that answers it (./matching.ts). One GetItem (a BatchGetItem of two keys for a
+ * card-like 2.0.x type other than ISO14443);
  * the ConcurrentTx check adds one Query of the sparse active-group index, only when concurrency
  * is forbidden for the tag.
  */
@@ -50,10 +55,12 @@ export async function authorizeToken(token: TokenRef, opts: AuthorizeOptions): P
   if (token.type === 'NoAuthorization') return { status: 'Accepted', token, key };
   // The 1.6 schema allows an empty idTag; no tag can be stored under it (and DynamoDB refuses empty keys).
   if (!token.value) return { status: 'Unknown', token, key };
-  const tag = await getIdTag(key);
+  const cardTypes = authorizationSettings.cardTokenTypes();
+  const tag = pickRegistration(await getIdTags(lookupKeys(token, cardTypes)), token, cardTypes);
   if (!tag) return { status: 'Unknown', token, key };
-  const groupKey = groupKeyOf(key, tag.parentIdTag);
-  const base = { token, key, groupKey, parentIdTag: tag.parentIdTag, expiryDate: tag.expiryDate, validUntil: validUntil(tag, opts.now) };
+  // The group is the registration's: a card is one group whichever type a station reports it as.
+  const groupKey = groupKeyOf(tag.idTag, tag.parentIdTag);
+  const base = { token, key, registrationKey: tag.idTag, groupKey, parentIdTag: tag.parentIdTag, expiryDate: tag.expiryDate, validUntil: validUntil(tag, opts.now) };
   const status = await statusOf(tag, groupKey, opts);
   if (status === 'Accepted' && opts.concurrency === 'claim' && concurrencyForbidden(tag, opts)) return { ...base, status, exclusiveGroup: true };
   return { ...base, status };

@@ -1,3 +1,5 @@
+import { cardTokenTypes } from './matching';
+
 /** Operator settings of the authorization block, from the environment (read on each call). */
 export const authorizationSettings = {
   /**
@@ -15,4 +17,11 @@ export const authorizationSettings = {
     const n = Number(process.env.CSMS_AUTH_CACHE_EXPIRY_S);
     return process.env.CSMS_AUTH_CACHE_EXPIRY_S && Number.isFinite(n) && n > 0 ? n : undefined;
   },
+  /**
+   * CSMS_CARD_TOKEN_TYPES (default `ISO14443,ISO15693,Local`): the 2.0.x token types an untyped
+   * registration answers besides the 1.6 idTag (shared/authorization/matching.ts). ISO14443 always
+   * counts; KeyCode and MacAddress may be added; Central, eMAID, NoAuthorization and unknown names
+   * are ignored.
+   */
+  cardTokenTypes: () => cardTokenTypes(process.env.CSMS_CARD_TOKEN_TYPES),
 };

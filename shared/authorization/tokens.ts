@@ -45,6 +45,25 @@ export function parseTokenName(name: string): TokenRef {
   return { type: LEGACY_KIND, value: name };
 }
 
+/**
+ * How the operator registers a token (PUT /api/id-tags/{name} with an optional `type`): a name
+ * with a type prefix, or a `type`, is a typed registration (it answers only that type); a bare
+ * name without `type` is untyped (shared/authorization/matching.ts). A `type` that contradicts the
+ * prefix is an error (returned as a message).
+ */
+export function registrationOf(name: string, type?: string): { token: TokenRef; typed: boolean } | { error: string } {
+  const named = parseTokenName(name);
+  const prefixed = named.type !== LEGACY_KIND || name.startsWith(`${LEGACY_KIND}:`);
+  if (type === undefined) return { token: named, typed: prefixed };
+  if (!isTokenKind(type)) return { error: `type must be one of ${ID_TOKEN_TYPES.join(', ')}` };
+  if (prefixed && named.type !== type) return { error: `type ${type} contradicts the ${named.type}: prefix of ${name}` };
+  return { token: { value: named.value, type }, typed: true };
+}
+
+/** How the operator API names a registration: `ISO14443:X` for a typed ISO14443 one, else as tokenName. */
+export const registrationName = (r: { idToken: string; type: string; typed?: boolean }) =>
+  (r.type === LEGACY_KIND && r.typed ? `${LEGACY_KIND}:${r.idToken}` : tokenName({ value: r.idToken, type: r.type as IdTokenKind }));
+
 export const fromIdTag16 = (idTag: string): TokenRef => ({ value: idTag, type: LEGACY_KIND });
 export const fromIdToken201 = (t: { idToken: string; type: string }): TokenRef => ({ value: t.idToken, type: isTokenKind(t.type) ? t.type : LEGACY_KIND });
 

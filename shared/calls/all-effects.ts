@@ -12,3 +12,4 @@ import '../provisioning/reset';
 import '../ocpp/adapter-2.0-guard';
 import '../reservations/effects';
 import '../local-list/effects';
+import '../transactions/reconcile';

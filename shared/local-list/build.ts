@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { parseTokenName } from '../authorization/tokens';
+import { isUntyped } from '../authorization/matching';
+import { authorizationSettings } from '../authorization/settings';
+import { parseTokenName, type IdTokenKind } from '../authorization/tokens';
 import type { IdTagRecord } from '../store/id-tags';
 
 /**
@@ -17,10 +19,16 @@ export interface LocalListEntry {
 /** One item of a SendLocalList: an entry to add/update, or (Differential only) an idTag to delete. */
 export type ListChange = { upsert: LocalListEntry } | { remove: { idTag: string; type: string } };
 
-/** What a 1.6 charge point can hold: idTags of at most 20 characters (ISO14443 = the 1.6 idTag kind). */
-export function entriesFor(version: '1.6' | '2.0.1', records: IdTagRecord[]): LocalListEntry[] {
-  const out: LocalListEntry[] = [];
-  for (const r of records) {
+/**
+ * What a 1.6 charge point can hold: idTags of at most 20 characters (ISO14443 = the 1.6 idTag kind).
+ * A 2.0.1 station keys its list by idToken + type, so it gets what Authorize would answer: an
+ * untyped registration as one entry per card-like type, replaced for a type by a typed registration
+ * of the same value (shared/authorization/matching.ts).
+ */
+export function entriesFor(version: '1.6' | '2.0.1', records: IdTagRecord[], cardTypes: readonly IdTokenKind[] = authorizationSettings.cardTokenTypes()): LocalListEntry[] {
+  const expanded = records.flatMap((r) => (version === '2.0.1' && isUntyped(r) ? cardTypes.map((type) => ({ r: { ...r, type }, untyped: true })) : [{ r, untyped: false }]));
+  const seen = new Map<string, LocalListEntry>();
+  for (const { r, untyped } of expanded) {
     if (r.type === 'NoAuthorization') continue;
     let parentIdTag = r.parentIdTag;
     if (version === '1.6') {
@@ -28,9 +36,12 @@ export function entriesFor(version: '1.6' | '2.0.1', records: IdTagRecord[]): Lo
       const parent = parentIdTag ? parseTokenName(parentIdTag) : undefined;
       parentIdTag = parent && parent.type === 'ISO14443' && parent.value.length <= 20 ? parent.value : undefined;
     }
-    out.push(JSON.parse(JSON.stringify({ idTag: r.idToken, type: r.type, status: r.status, expiryDate: r.expiryDate, parentIdTag })));
+    const entry: LocalListEntry = JSON.parse(JSON.stringify({ idTag: r.idToken, type: r.type, status: r.status, expiryDate: r.expiryDate, parentIdTag }));
+    const k = entryKey(entry);
+    // A typed registration wins over the untyped one of the same value, in whatever order they come.
+    if (!seen.has(k) || !untyped) seen.set(k, entry);
   }
-  return out.sort((a, b) => entryKey(a).localeCompare(entryKey(b)));
+  return [...seen.values()].sort((a, b) => entryKey(a).localeCompare(entryKey(b)));
 }
 
 export const entryKey = (e: { idTag: string; type: string }) => (e.type === 'ISO14443' ? e.idTag.toUpperCase() : `${e.type}:${e.idTag.toUpperCase()}`);

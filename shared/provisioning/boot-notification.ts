@@ -1,6 +1,7 @@
 import { config } from '../config';
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { recordBoot, type RegistrationStatus } from '../store/charge-points';
+import { reconcileQuietly, reconcileOnBoot } from '../transactions/reconcile';
 
 /** What we keep of a boot, whichever generation reported it. */
 export interface BootInfo {
@@ -18,7 +19,12 @@ export interface BootInfo {
 
 /** Stores the boot and decides the answer: the operator's registration status, and the interval. */
 export async function bootChargePoint(info: BootInfo, ctx: CallContext): Promise<{ status: RegistrationStatus; currentTime: string; interval: number }> {
-  const status = (await recordBoot(ctx.chargePointId, { ...info, protocol: ctx.protocol }, ctx.receivedAt)) ?? 'Rejected';
+  const [recorded] = await Promise.all([
+    recordBoot(ctx.chargePointId, { ...info, protocol: ctx.protocol }, ctx.receivedAt),
+    // A rebooted station runs none of the transactions it had (shared/transactions/reconcile.ts).
+    reconcileQuietly(ctx.chargePointId, () => reconcileOnBoot(ctx.chargePointId, ctx.receivedAt)),
+  ]);
+  const status = recorded ?? 'Rejected';
   // Accepted: the heartbeat interval; otherwise the minimum wait before the next BootNotification.
   const interval = status === 'Accepted' ? config.heartbeatInterval() : config.bootRetryInterval();
   return { status, currentTime: new Date().toISOString(), interval };

@@ -1,5 +1,6 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { recordStatus, type ConnectorStatus } from '../store/charge-points';
+import { reconcileQuietly, reconcileOnStatus } from '../transactions/reconcile';
 
 /** 1.6 connectors are keyed "N" (0 = the whole charge point); 2.0.x connectors "evse/connector". */
 export const statusKey = (connectorId: number, evseId?: number) => (evseId === undefined ? String(connectorId) : `${evseId}/${connectorId}`);
@@ -21,7 +22,11 @@ interface Status201 {
 }
 
 async function saveStatus(s: Omit<ConnectorStatus, 'updatedAt'>, ctx: CallContext) {
-  await recordStatus(ctx.chargePointId, statusKey(s.connectorId, s.evseId), { ...s, updatedAt: ctx.receivedAt.toISOString() }, ctx.receivedAt);
+  await Promise.all([
+    recordStatus(ctx.chargePointId, statusKey(s.connectorId, s.evseId), { ...s, updatedAt: ctx.receivedAt.toISOString() }, ctx.receivedAt),
+    // A free connector closes the transaction the CSMS still holds on it (shared/transactions/reconcile.ts).
+    reconcileQuietly(ctx.chargePointId, () => reconcileOnStatus(ctx.chargePointId, { connectorId: s.connectorId, evseId: s.evseId, status: s.status, at: s.timestamp ?? ctx.receivedAt.toISOString() })),
+  ]);
   return {};
 }
 

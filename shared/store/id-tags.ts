@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
 import { tableName } from './tables';
 
@@ -14,6 +14,12 @@ export interface IdTagRecord {
   idTag: string;
   idToken: string;
   type: string;
+  /**
+   * The operator named the type (`ISO14443:X`, or a `type` in the body): the registration answers
+   * only that type. Only meaningful under a bare key (other types' keys carry their type);
+   * absent = untyped: the card-like types (shared/authorization/matching.ts).
+   */
+  typed?: boolean;
   status: IdTagStatus;
   expiryDate?: string;
   /** Group (1.6 parentIdTag, 2.0.1 groupIdToken), as the operator wrote it. */
@@ -30,6 +36,28 @@ const table = () => tableName('idTags');
 export async function getIdTag(key: string): Promise<IdTagRecord | undefined> {
   const out = await db().send(new GetCommand({ TableName: table(), Key: { idTag: key } }));
   return out.Item as IdTagRecord | undefined;
+}
+
+/**
+ * The records under several keys (a 2.0.x token and the untyped registration of its value) in one
+ * eventually consistent BatchGetItem round trip; missing keys are simply absent.
+ */
+export async function getIdTags(keys: string[]): Promise<IdTagRecord[]> {
+  if (keys.length === 1) {
+    const one = await getIdTag(keys[0]);
+    return one ? [one] : [];
+  }
+  const name = table();
+  const found: IdTagRecord[] = [];
+  let pending: { Keys: Record<string, unknown>[] } | undefined = { Keys: keys.map((idTag) => ({ idTag })) };
+  for (let attempt = 0; pending?.Keys.length; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(200, 10 * 2 ** attempt))); // unprocessed keys: back off (DynamoDB's advice)
+    const out = await db().send(new BatchGetCommand({ RequestItems: { [name]: pending } }));
+    found.push(...((out.Responses?.[name] ?? []) as IdTagRecord[]));
+    pending = out.UnprocessedKeys?.[name] as { Keys: Record<string, unknown>[] } | undefined;
+    if (attempt >= 5 && pending?.Keys.length) throw new Error('IdTags BatchGetItem left keys unprocessed');
+  }
+  return found;
 }
 
 /** Creates or replaces a tag, keeping its creation time; `created` tells which. */

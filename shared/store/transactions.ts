@@ -228,6 +228,8 @@ function startFacts(u: Update, c: TransactionChange, opts: { allowStopToken: boo
 function fullUpdate(c: TransactionChange): Update {
   const u = new Update();
   bookkeeping(u, c);
+  // News from the station about the transaction clears a reconciliation flag (shared/transactions/reconcile.ts).
+  for (const flag of ['suspectAt', 'suspectReason', 'suspectNote']) u.remove(flag);
   startFacts(u, c, { allowStopToken: c.kind !== 'end' });
   u.set('chargingState', c.chargingState);
   u.set('lastMeterWh', c.lastMeterWh);
@@ -290,6 +292,8 @@ function hashCondition(u: Update, c: TransactionChange): string[] {
 function fullWrite(c: TransactionChange): Write {
   const u = fullUpdate(c);
   const conditions = [...hashCondition(u, c), `attribute_not_exists(${u.name('stoppedAt')})`];
+  // Closed by reconciliation (shared/transactions/reconcile.ts): a non-final event cannot reopen it; a real stop still completes it.
+  if (c.kind !== 'end') conditions.push(`attribute_not_exists(${u.name('reconciledAt')})`);
   if (c.mustExist) conditions.push(`attribute_exists(${u.name('startedAt')})`);
   if (c.periodic) {
     const [at, hash, when, me] = [u.name('lastPeriodicAt'), u.name('lastPeriodicHash'), u.value(c.periodicOrder ?? c.at), u.value(c.eventHash)];
@@ -325,7 +329,7 @@ export async function applyTransactionChange(c: TransactionChange, attempt = 0):
     if (isDuplicate(old, c)) return { outcome: 'duplicate', item: old, ...none };
     if (c.supplementOnly) return retry(c, attempt, e);
     if (c.periodic) return { outcome: 'superseded', item: old, ...none }; // after the stop, or older than the last one applied
-    if (old.stoppedAt) return applyTransactionChange({ ...c, supplementOnly: true }, attempt + 1);
+    if (old.stoppedAt || (c.kind !== 'end' && (old as { reconciledAt?: string }).reconciledAt)) return applyTransactionChange({ ...c, supplementOnly: true }, attempt + 1);
     return retry(c, attempt, e); // the item changed between our write and our read: decide again
   }
 }

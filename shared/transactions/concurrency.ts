@@ -10,7 +10,7 @@ import { claimActiveGroup, getTransaction, releaseActiveGroup, type GroupHolder,
  * again (retries, 2.0.1 events carrying the token again). The stop releases it
  * (`releaseGroupOf`, idempotent).
  *
- * A claim is stale — taken over — when its transaction is stopped (a stop whose release was lost)
+ * A claim is stale — taken over — when its transaction is stopped or closed by reconciliation (a release was lost)
  * or, after STALE_AFTER_MS, was never written (a start that died after claiming).
  */
 const STALE_AFTER_MS = 2 * 60_000;
@@ -19,7 +19,7 @@ export async function claimGroup(a: Authorization, holder: GroupHolder, now: Dat
   if (!a.exclusiveGroup || !a.groupKey) return { authorization: a };
   const claimed = await claimActiveGroup(a.groupKey, holder, now, async (claim) => {
     const tx = await getTransaction(claim.chargePointId, claim.transactionId, true);
-    return tx ? !!tx.stoppedAt : now.getTime() - Date.parse(claim.claimedAt) > STALE_AFTER_MS;
+    return tx ? !!(tx.stoppedAt || (tx as { reconciledAt?: string }).reconciledAt) : now.getTime() - Date.parse(claim.claimedAt) > STALE_AFTER_MS;
   });
   return claimed ? { authorization: a, claimedGroup: a.groupKey } : { authorization: { ...a, status: 'ConcurrentTx' } };
 }

@@ -45,7 +45,7 @@ const doneName = (phase: Phase, hook: TransactionHook) => `${phase}:${hook.name}
 /** The hooks a transaction still owes a successful run. */
 export function dueHooks(tx: TransactionRecord, hooks = registry) {
   const done = tx.hooksDone ?? new Set<string>();
-  return hooks.filter(({ phase, hook }) => (phase === 'stopped' ? !!tx.stoppedAt : true) && !done.has(doneName(phase, hook)) && hook.appliesTo(tx));
+  return hooks.filter(({ phase, hook }) => (phase === 'stopped' ? !!(tx.stoppedAt || (tx as { reconciledAt?: string }).reconciledAt) : true) && !done.has(doneName(phase, hook)) && hook.appliesTo(tx));
 }
 
 export interface HookDeps {

@@ -1,4 +1,5 @@
 import type { TransactionRecord } from '../store/transactions';
+import { reconciliationView } from './reconcile';
 
 /**
  * What an operator sees of a transaction: 1.6 ids as integers with connectorId,
@@ -19,7 +20,7 @@ export function transactionView(t: TransactionRecord) {
     meterStop: t.meterStop,
     startedAt: t.startedAt,
     stoppedAt: t.stoppedAt,
-    stopReason: t.stopReason,
+    stopReason: t.stopReason ?? (t as { reconcileReason?: string }).reconcileReason, // a real stop's reason, else why the CSMS closed it
     stopTriggerReason: t.stopTriggerReason,
     stopIdTag: t.stopIdTag,
     active: t.active,
@@ -32,6 +33,7 @@ export function transactionView(t: TransactionRecord) {
     seqNos: t.seqNos ? [...t.seqNos].sort((a, b) => a - b) : undefined,
     eventCount: t.eventCount,
     protocolVersion: t.version,
+    ...reconciliationView(t),
   };
 }
 export type TransactionView = ReturnType<typeof transactionView>;

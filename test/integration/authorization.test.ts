@@ -209,3 +209,58 @@ describe('2.0.1 Authorize (C01, C06, C09, C10)', () => {
     await cs.close();
   });
 });
+
+describe('one registration of a card on 1.6 and 2.0.x stations (matching rules, docs/operator-api.md)', () => {
+  const authorize201 = async (cs: Awaited<ReturnType<typeof station201>>, idToken: string, type: string) =>
+    (await cs.call('Authorize', { idToken: { idToken, type } })).idTokenInfo.status;
+
+  it('an untyped registration authorizes the 1.6 idTag and the 2.0.1 card types ISO14443, ISO15693, Local — never Central, eMAID, KeyCode, MacAddress', async () => {
+    const [cp, cs] = [await station16(), await station201()];
+    const card = newTag();
+    const put = await csms.api.put(`/id-tags/${card}`, { status: 'Accepted' });
+    expect(put.body).toMatchObject({ idTag: card, typed: false, appliesTo: { ocpp16: true, tokenTypes: ['ISO14443', 'ISO15693', 'Local'] } });
+    expect((await cp.call('Authorize', { idTag: card })).idTagInfo.status).toBe('Accepted');
+    for (const type of ['ISO14443', 'ISO15693', 'Local']) expect([type, await authorize201(cs, card.toLowerCase(), type)]).toEqual([type, 'Accepted']);
+    for (const type of ['Central', 'eMAID', 'KeyCode', 'MacAddress']) expect([type, await authorize201(cs, card, type)]).toEqual([type, 'Unknown']);
+    // The transaction of a Local card is authorized and kept with the type the station reported.
+    const transactionId = `T-${card}`;
+    const started = await cs.call('TransactionEvent', {
+      eventType: 'Started', timestamp: new Date().toISOString(), triggerReason: 'Authorized', seqNo: 0,
+      transactionInfo: { transactionId }, evse: { id: 1, connectorId: 1 }, idToken: { idToken: card, type: 'Local' },
+    });
+    expect(started.idTokenInfo.status).toBe('Accepted');
+    expect((await csms.api.get(`/transactions/${transactionId}`)).body).toMatchObject({ idTag: card, idTokenType: 'Local', authorizationStatus: 'Accepted', active: true });
+    await Promise.all([cp.close(), cs.close()]);
+  });
+
+  it('a typed registration (Type: prefix or "type" field) answers only its type; the typed one wins over an untyped one of the same value', async () => {
+    const [cp, cs] = [await station16(), await station201()];
+    const [local, iso, both] = [newTag(), newTag(), newTag()];
+    expect((await csms.api.put(`/id-tags/${local}`, { status: 'Accepted', type: 'Local' })).body)
+      .toMatchObject({ idTag: `Local:${local}`, type: 'Local', typed: true, appliesTo: { ocpp16: false, tokenTypes: ['Local'] } });
+    expect(await authorize201(cs, local, 'Local')).toBe('Accepted');
+    expect(await authorize201(cs, local, 'ISO14443')).toBe('Unknown');
+    expect((await cp.call('Authorize', { idTag: local })).idTagInfo.status).toBe('Invalid');
+
+    expect((await csms.api.put(`/id-tags/ISO14443:${iso}`, { status: 'Accepted' })).body)
+      .toMatchObject({ idTag: `ISO14443:${iso}`, typed: true, appliesTo: { ocpp16: true, tokenTypes: ['ISO14443'] } });
+    expect((await cp.call('Authorize', { idTag: iso })).idTagInfo.status).toBe('Accepted');
+    expect(await authorize201(cs, iso, 'ISO14443')).toBe('Accepted');
+    expect(await authorize201(cs, iso, 'Local')).toBe('Unknown');
+    // Registering it untyped again widens it (one record per card value).
+    expect((await csms.api.put(`/id-tags/${iso}`, { status: 'Accepted' })).body).toMatchObject({ idTag: iso, typed: false });
+    expect(await authorize201(cs, iso, 'Local')).toBe('Accepted');
+
+    await csms.api.put(`/id-tags/${both}`, { status: 'Accepted' });
+    await csms.api.put(`/id-tags/Local:${both}`, { status: 'Blocked' });
+    expect(await authorize201(cs, both, 'Local')).toBe('Blocked');
+    expect(await authorize201(cs, both, 'ISO15693')).toBe('Accepted');
+    expect((await cp.call('Authorize', { idTag: both })).idTagInfo.status).toBe('Accepted');
+
+    const contradiction = await csms.api.put(`/id-tags/Local:${newTag()}`, { status: 'Accepted', type: 'KeyCode' });
+    expect([contradiction.status, contradiction.body.error]).toEqual([400, 'BadRequest']);
+    expect((await csms.api.put(`/id-tags/${newTag()}`, { status: 'Accepted', type: 'Card' })).status).toBe(400);
+    await Promise.all([cp.close(), cs.close()]);
+  });
+});
+

@@ -52,7 +52,7 @@ async function listHolder(csms: Csms, opts: { itemsPerMessage?: number; version?
 const putTag = (csms: Csms, name: string, body: Record<string, unknown>) => csms.api.put(`/id-tags/${encodeURIComponent(name)}`, body);
 /** What the store says the list should be, in the station's terms. */
 async function storeAsList(csms: Csms) {
-  const items: Array<{ idToken: string; type: string; status: string; expiryDate?: string; parentIdTag?: string }> = [];
+  const items: Array<{ idToken: string; type: string; status: string; expiryDate?: string; parentIdTag?: string; typed: boolean; appliesTo: { tokenTypes: string[] } }> = [];
   let nextToken: string | undefined;
   do {
     const page = await csms.api.get(`/id-tags?limit=500${nextToken ? `&nextToken=${nextToken}` : ''}`);
@@ -64,12 +64,16 @@ async function storeAsList(csms: Csms) {
     const i = name.indexOf(':');
     return i > 0 ? { idToken: name.slice(i + 1), type: name.slice(0, i) } : { idToken: name, type: 'ISO14443' };
   };
-  return new Map(items.map((t) => [keyOf({ idToken: t.idToken, type: t.type }), JSON.parse(JSON.stringify({ status: t.status, cacheExpiryDateTime: t.expiryDate, groupIdToken: group(t.parentIdTag) }))]));
+  // An untyped registration answers every type of appliesTo (a typed one of the same value wins for its type).
+  const entries = items.flatMap((t) => t.appliesTo.tokenTypes.map((type) => ({ ...t, type })));
+  entries.sort((a, b) => Number(a.typed) - Number(b.typed));
+  return new Map(entries.map((t) => [keyOf({ idToken: t.idToken, type: t.type }), JSON.parse(JSON.stringify({ status: t.status, cacheExpiryDateTime: t.expiryDate, groupIdToken: group(t.parentIdTag) }))]));
 }
 
 let csms: Csms;
 beforeAll(async () => {
-  csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '2000' } });
+  // Untyped cards as ISO14443 only (the operator's choice for short lists); the default is tested below.
+  csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '2000', CSMS_CARD_TOKEN_TYPES: 'ISO14443' } });
   const tags = Array.from({ length: 22 }, (_v, i) => `RFID${String(i).padStart(3, '0')}`);
   await Promise.all(tags.map((t, i) => putTag(csms, t, i % 5 === 0 ? { status: 'Blocked' } : i % 7 === 0 ? { status: 'Accepted', parentIdTag: 'Central:FLEET7', expiryDate: '2031-01-01T00:00:00Z' } : { status: 'Accepted' })));
   await putTag(csms, 'eMAID:NL-TNM-000123-4', { status: 'Accepted' });
@@ -124,6 +128,28 @@ describe('D01 Send Local Authorization List / D02 Get Local List Version (2.0.1)
     expect(h.state.messages[4]).toMatchObject({ updateType: 'Full', versionNumber: 5 });
     expect(h.state.list).toEqual(await storeAsList(csms));
     await h.cs.close();
+  });
+
+  it('by default an untyped card is listed for every card-like type (ISO14443, ISO15693, Local), as Authorize answers it; a typed registration wins', async () => {
+    process.env.CSMS_CARD_TOKEN_TYPES = 'ISO14443,ISO15693,Local';
+    try {
+      await putTag(csms, 'CARD-X1', { status: 'Accepted' });
+      await putTag(csms, 'Local:CARD-X1', { status: 'Blocked' });
+      const h = await listHolder(csms, { itemsPerMessage: 100 });
+      expect((await csms.api.post(`/charge-points/${h.id}/local-list/sync`)).body).toMatchObject({ status: 'Updated', updateType: 'Full' });
+      expect(h.state.list.get('ISO14443:CARD-X1')).toEqual({ status: 'Accepted' });
+      expect(h.state.list.get('ISO15693:CARD-X1')).toEqual({ status: 'Accepted' });
+      expect(h.state.list.get('Local:CARD-X1')).toEqual({ status: 'Blocked' });
+      expect(h.state.list.get('Local:RFID001')).toBeDefined();
+      expect(h.state.list.get('eMAID:NL-TNM-000123-4')).toEqual({ status: 'Accepted' });
+      expect(h.state.list.get('Central:RFID001')).toBeUndefined();
+      expect(h.state.list).toEqual(await storeAsList(csms));
+      await h.cs.close();
+    } finally {
+      process.env.CSMS_CARD_TOKEN_TYPES = 'ISO14443';
+      await csms.api.delete('/id-tags/CARD-X1');
+      await csms.api.delete('/id-tags/Local:CARD-X1');
+    }
   });
 
   it('sends the whole list when the station reports another versionNumber (0: it lost its list)', async () => {

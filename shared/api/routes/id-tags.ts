@@ -1,4 +1,6 @@
-import { parseTokenName, tokenKey, tokenName, type TokenRef } from '../../authorization/tokens';
+import { appliesTo } from '../../authorization/matching';
+import { authorizationSettings } from '../../authorization/settings';
+import { parseTokenName, registrationName, registrationOf, tokenKey, type TokenRef } from '../../authorization/tokens';
 import { deleteIdTag, getIdTag, ID_TAG_STATUSES, listIdTags, putIdTag, type IdTagRecord, type IdTagStatus } from '../../store/id-tags';
 import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
 
@@ -8,8 +10,11 @@ import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, require
  */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function tokenFromPath(name: string): TokenRef {
-  const t = parseTokenName(name);
+function tokenFromPath(name: string, type?: unknown): TokenRef & { typed: boolean } {
+  if (type !== undefined && typeof type !== 'string') throw badRequest('type must be a string');
+  const reg = registrationOf(name, type);
+  if ('error' in reg) throw badRequest(reg.error);
+  const t = { ...reg.token, typed: reg.typed };
   if (t.value.length < 1 || t.value.length > 36) throw badRequest('idTag must be 1 to 36 characters (1.6 stations use at most 20), optionally prefixed by an IdTokenEnumType and ":"');
   if (t.type === 'NoAuthorization') throw badRequest('NoAuthorization tokens are always accepted and cannot be stored');
   if (!/^[\x20-\x7e]+$/.test(t.value)) throw badRequest('idTag must be printable ASCII');
@@ -17,12 +22,15 @@ function tokenFromPath(name: string): TokenRef {
 }
 
 export function idTagView(r: IdTagRecord, now = Date.now()) {
-  const t = { value: r.idToken, type: r.type } as TokenRef;
   const expired = r.status === 'Accepted' && r.expiryDate !== undefined && Date.parse(r.expiryDate) <= now;
   return {
-    idTag: tokenName(t),
+    idTag: registrationName(r),
     idToken: r.idToken,
     type: r.type,
+    /** Whether the operator named the type (then it answers only that type). */
+    typed: !!r.typed || r.type !== 'ISO14443',
+    /** What it answers: 1.6 idTags, and which 2.0.x token types (shared/authorization/matching.ts). */
+    appliesTo: appliesTo(r, authorizationSettings.cardTokenTypes()),
     status: r.status,
     /** The status Authorize answers now (expiry applied at read time). */
     effectiveStatus: expired ? 'Expired' : r.status,
@@ -36,7 +44,7 @@ export function idTagView(r: IdTagRecord, now = Date.now()) {
 
 function parseBody(body: unknown) {
   const b = requireObject(body);
-  const unknown = Object.keys(b).filter((k) => !['status', 'expiryDate', 'parentIdTag', 'allowConcurrentTx'].includes(k));
+  const unknown = Object.keys(b).filter((k) => !['status', 'expiryDate', 'parentIdTag', 'allowConcurrentTx', 'type'].includes(k));
   if (unknown.length) throw badRequest(`Unknown field(s): ${unknown.join(', ')}`);
   if (!ID_TAG_STATUSES.includes(b.status as IdTagStatus)) throw badRequest(`status is required and must be one of ${ID_TAG_STATUSES.join(', ')}`);
   if (b.expiryDate !== undefined && b.expiryDate !== null && !(typeof b.expiryDate === 'string' && ISO_DATE_TIME.test(b.expiryDate) && !Number.isNaN(Date.parse(b.expiryDate)))) {
@@ -79,9 +87,9 @@ export const idTagRoutes: Route[] = [
     method: 'PUT',
     path: '/api/id-tags/{idTag}',
     handle: async ({ params, body }) => {
-      const t = tokenFromPath(params.idTag);
+      const t = tokenFromPath(params.idTag, (body as { type?: unknown } | undefined)?.type);
       const fields = parseBody(body);
-      const { item, created } = await putIdTag({ idTag: tokenKey(t), idToken: t.value, type: t.type, ...fields });
+      const { item, created } = await putIdTag({ idTag: tokenKey(t), idToken: t.value, type: t.type, typed: t.typed && t.type === 'ISO14443' ? true : undefined, ...fields });
       return ok(idTagView(item), created ? 201 : 200);
     },
   },
