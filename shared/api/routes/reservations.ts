@@ -1,7 +1,10 @@
 import { cancel, parseReserveInput, reservationView, reserve } from '../../reservations/service';
 import { getReservation, listReservations, RESERVATION_STATUSES, type ReservationStatus } from '../../reservations/store';
 import { InvalidRequestError } from '../../workflows/validation';
-import { ApiError, badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+import { ANY_OBJECT, ApiError, badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, type Route } from '../http';
+import { TIMEOUT_MS, timeoutParam } from './calls';
+
+const RESERVATION = object({ id: CHARGE_POINT_ID, reservationId: { type: 'string', pattern: '^[0-9]{1,10}$', description: 'reservationId must be an integer' } });
 
 /**
  * Reservations (1.6 §5.13 Reserve Now, §5.1 Cancel Reservation; 2.0.1 H01 Reservation, H02 Cancel
@@ -18,6 +21,7 @@ export const reservationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/reservations',
+    schema: { query: object({ chargePointId: CHARGE_POINT_ID, status: { type: 'string', enum: RESERVATION_STATUSES, description: `status must be one of ${RESERVATION_STATUSES.join(', ')}` }, ...PAGE_QUERY }) },
     handle: async ({ query }) => {
       if (query.status !== undefined && !RESERVATION_STATUSES.includes(query.status as ReservationStatus)) throw badRequest(`status must be one of ${RESERVATION_STATUSES.join(', ')}`);
       const page = await listReservations(query.chargePointId || undefined, limitParam(query, 100), decodeToken(query.nextToken));
@@ -29,8 +33,9 @@ export const reservationRoutes: Route[] = [
   {
     method: 'POST',
     path: '/api/reservations',
+    schema: { query: object({ timeoutMs: TIMEOUT_MS }), body: ANY_OBJECT },
     handle: async ({ body, query }) => {
-      const timeoutMs = query.timeoutMs === undefined ? undefined : Number(query.timeoutMs);
+      const timeoutMs = timeoutParam(query.timeoutMs);
       let outcome;
       try {
         // Checked once as such, and again against the charge point's version before anything is sent.
@@ -47,6 +52,7 @@ export const reservationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/reservations/{reservationId}',
+    schema: { path: RESERVATION, query: NO_QUERY },
     handle: async ({ params }) => {
       const r = await getReservation(params.id, reservationIdParam(params.reservationId));
       if (!r) throw notFound(`No reservation ${params.reservationId} on ${params.id}`);
@@ -56,6 +62,7 @@ export const reservationRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/api/charge-points/{id}/reservations/{reservationId}',
+    schema: { path: RESERVATION, query: NO_QUERY },
     handle: async ({ params }) => {
       const reservationId = reservationIdParam(params.reservationId);
       const before = await getReservation(params.id, reservationId);

@@ -2,7 +2,9 @@ import { parseTokenName, tokenKey } from '../../authorization/tokens';
 import { transactionMeterValues } from '../../metering/record';
 import { getTransaction, findTransactionsById, listTransactions, type TransactionRecord } from '../../store/transactions';
 import { transactionView } from '../../transactions/view';
-import { ApiError, badRequest, decodeToken, encodeToken, limitParam, notFound, ok, type Route } from '../http';
+import { ApiError, badRequest, BOOLEAN, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, notFound, object, ok, PAGE_QUERY, text, type Route } from '../http';
+
+const TRANSACTION_ID = text(36, 'transaction id must be 1-36 printable ASCII characters');
 
 /**
  * Operator view of transactions (DESIGN §5). 1.6 ids are unique across the CSMS; 2.0.x ids only per
@@ -32,6 +34,7 @@ export const transactionRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/transactions',
+    schema: { query: object({ chargePointId: CHARGE_POINT_ID, active: { ...BOOLEAN, description: 'active must be true or false' }, idTag: text(80), ...PAGE_QUERY }) },
     handle: async ({ query }) => {
       const unknown = Object.keys(query).filter((k) => !['chargePointId', 'active', 'idTag', 'limit', 'nextToken'].includes(k));
       if (unknown.length) throw badRequest(`Unknown query parameter(s): ${unknown.join(', ')}`);
@@ -46,6 +49,7 @@ export const transactionRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/transactions/{id}',
+    schema: { path: object({ id: TRANSACTION_ID }), query: object({ chargePointId: CHARGE_POINT_ID }) },
     handle: async ({ params, query }) => {
       if (params.id.length > 36) throw badRequest('transaction id must be at most 36 characters');
       const t = await findOne(params.id, query.chargePointId || undefined);
