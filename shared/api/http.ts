@@ -160,7 +160,8 @@ export function createRouter(routes: Route[]) {
       check('query', validators.query, query);
       let body: unknown;
       if (validators.body) {
-        body = parseBody(event) ?? {};
+        body = parseBody(event);
+        if (body === undefined) body = {};
         check('body', validators.body, body);
       }
       const res = await r.handle({ method: r.method, path: event.rawPath, params, query, body });
@@ -220,7 +221,7 @@ export const encodeToken = (key: Record<string, unknown> | undefined) => (key ? 
 
 /**
  * A page token back into a start key. With `keys`, the token must hold exactly those attributes,
- * each a string (of at most 2048 bytes, DynamoDB's key limit) or a number, and `fixed` ones must
+ * each a non-empty string of at most 2048 bytes (DynamoDB's key limit), and `fixed` ones must
  * have the given value (a token of another charge point's list is refused): a crafted token is
  * the client's error, never a DynamoDB validation failure.
  */
@@ -234,7 +235,8 @@ export function decodeToken(token: string | undefined, keys?: string[], fixed: R
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw badRequest('nextToken is invalid');
   const o = v as Record<string, unknown>;
-  const valid = Object.entries(o).every(([, x]) => (typeof x === 'string' && x.length > 0 && Buffer.byteLength(x) <= 2048) || (typeof x === 'number' && Number.isFinite(x)));
+  // Every key attribute of the CSMS's tables is a string (shared/store/tables.ts).
+  const valid = Object.values(o).every((x) => typeof x === 'string' && x.length > 0 && Buffer.byteLength(x) <= 2048);
   if (!valid || Object.keys(o).length === 0 || Object.keys(o).length > 4) throw badRequest('nextToken is invalid');
   if (keys && (Object.keys(o).length !== keys.length || keys.some((k) => !(k in o)))) throw badRequest('nextToken is invalid');
   if (Object.entries(fixed).some(([k, x]) => o[k] !== x)) throw badRequest('nextToken is invalid');

@@ -1,6 +1,7 @@
 import { diagnosticsFile, diagnosticsView, DiagnosticsRefused, listDiagnostics, startDiagnostics } from '../../diagnostics/service';
 import { getChargePoint } from '../../store/charge-points';
 import { InvalidRequestError } from '../../workflows/validation';
+import { JOB_LIST_TOKEN, targetListKey } from '../../workflows/jobs';
 import { JOB_ID } from './firmware-updates';
 import { ANY_OBJECT, ApiError, badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, type Route } from '../http';
 
@@ -30,8 +31,9 @@ export const diagnosticsRoutes: Route[] = [
     path: '/api/charge-points/{id}/diagnostics',
     schema: { path: ID, query: object(PAGE_QUERY) },
     handle: async ({ params, query }) => {
+      const startKey = decodeToken(query.nextToken, JOB_LIST_TOKEN, { listKey: targetListKey(params.id, 'Diagnostics') });
       if (!(await getChargePoint(params.id))) throw notFound(`Charge point ${params.id} is not registered`);
-      const page = await listDiagnostics(params.id, limitParam(query, 50), decodeToken(query.nextToken));
+      const page = await listDiagnostics(params.id, limitParam(query, 50), startKey);
       return ok({ items: page.items, nextToken: encodeToken(page.lastKey) });
     },
   },

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../../firmware/request';
+import { JOB_LIST_TOKEN, jobListKey } from '../../workflows/jobs';
 import { abortFirmwareUpdate, firmwareUpdateView, listFirmwareUpdates, startFirmwareUpdate } from '../../firmware/rollout';
 import { ANY_OBJECT, badRequest, decodeToken, encodeToken, type JsonSchema, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, type Route } from '../http';
 
@@ -27,7 +28,7 @@ export const firmwareUpdateRoutes: Route[] = [
     path: '/api/firmware-updates',
     schema: { query: object(PAGE_QUERY) },
     handle: async ({ query }) => {
-      const page = await listFirmwareUpdates(limitParam(query, 50), decodeToken(query.nextToken));
+      const page = await listFirmwareUpdates(limitParam(query, 50), decodeToken(query.nextToken, JOB_LIST_TOKEN, { listKey: jobListKey('FirmwareUpdate') }));
       return ok({ items: page.items, nextToken: encodeToken(page.lastKey) });
     },
   },

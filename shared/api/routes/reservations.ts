@@ -1,5 +1,5 @@
 import { cancel, parseReserveInput, reservationView, reserve } from '../../reservations/service';
-import { getReservation, listReservations, RESERVATION_STATUSES, type ReservationStatus } from '../../reservations/store';
+import { getReservation, listReservations, RESERVATION_STATUS_TOKEN, RESERVATION_STATUSES, RESERVATION_TOKEN, type ReservationStatus } from '../../reservations/store';
 import { InvalidRequestError } from '../../workflows/validation';
 import { ANY_OBJECT, ApiError, badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, type Route } from '../http';
 import { TIMEOUT_MS, timeoutParam } from './calls';
@@ -23,11 +23,17 @@ export const reservationRoutes: Route[] = [
     path: '/api/reservations',
     schema: { query: object({ chargePointId: CHARGE_POINT_ID, status: { type: 'string', enum: RESERVATION_STATUSES, description: `status must be one of ${RESERVATION_STATUSES.join(', ')}` }, ...PAGE_QUERY }) },
     handle: async ({ query }) => {
-      if (query.status !== undefined && !RESERVATION_STATUSES.includes(query.status as ReservationStatus)) throw badRequest(`status must be one of ${RESERVATION_STATUSES.join(', ')}`);
-      const page = await listReservations(query.chargePointId || undefined, limitParam(query, 100), decodeToken(query.nextToken));
+      const status = query.status as ReservationStatus | undefined;
+      const chargePointId = query.chargePointId || undefined;
+      const startKey = chargePointId
+        ? decodeToken(query.nextToken, RESERVATION_TOKEN, { chargePointId })
+        : status
+          ? decodeToken(query.nextToken, RESERVATION_STATUS_TOKEN, status === 'Expired' ? {} : { status })
+          : decodeToken(query.nextToken, RESERVATION_TOKEN);
+      if (status === 'Expired' && startKey && startKey.status !== 'Active' && startKey.status !== 'Expired') throw badRequest('nextToken is invalid');
       const now = new Date();
-      const items = page.items.map((r) => reservationView(r, now)).filter((r) => !query.status || r.status === query.status);
-      return ok({ items, nextToken: encodeToken(page.lastKey) });
+      const page = await listReservations({ chargePointId, status }, limitParam(query, 100), startKey, now);
+      return ok({ items: page.items.map((r) => reservationView(r, now)), nextToken: encodeToken(page.lastKey) });
     },
   },
   {

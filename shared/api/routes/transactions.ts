@@ -1,6 +1,6 @@
 import { parseTokenName, tokenKey } from '../../authorization/tokens';
 import { transactionMeterValues } from '../../metering/record';
-import { getTransaction, findTransactionsById, listTransactions, type TransactionRecord } from '../../store/transactions';
+import { getTransaction, findTransactionsById, listTransactions, TRANSACTION_TOKENS, transactionListPattern, type TransactionRecord } from '../../store/transactions';
 import { transactionView } from '../../transactions/view';
 import { ApiError, badRequest, BOOLEAN, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, notFound, object, ok, PAGE_QUERY, text, type Route } from '../http';
 
@@ -38,11 +38,11 @@ export const transactionRoutes: Route[] = [
     handle: async ({ query }) => {
       const unknown = Object.keys(query).filter((k) => !['chargePointId', 'active', 'idTag', 'limit', 'nextToken'].includes(k));
       if (unknown.length) throw badRequest(`Unknown query parameter(s): ${unknown.join(', ')}`);
-      const page = await listTransactions(
-        { chargePointId: query.chargePointId || undefined, active: activeParam(query.active), idTagKey: query.idTag ? tokenKey(parseTokenName(query.idTag)) : undefined },
-        limitParam(query, 50),
-        decodeToken(query.nextToken),
-      );
+      const filter = { chargePointId: query.chargePointId || undefined, active: activeParam(query.active), idTagKey: query.idTag ? tokenKey(parseTokenName(query.idTag)) : undefined };
+      const pattern = transactionListPattern(filter);
+      const fixed = pattern === 'idTag' ? { idTagKey: filter.idTagKey } : filter.chargePointId ? { chargePointId: filter.chargePointId } : {};
+      const startKey = decodeToken(query.nextToken, [...TRANSACTION_TOKENS[pattern]], fixed);
+      const page = await listTransactions(filter, limitParam(query, 50), startKey);
       return ok({ items: page.items.map(transactionView), nextToken: encodeToken(page.lastKey) });
     },
   },
