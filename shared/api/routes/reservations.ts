@@ -30,7 +30,7 @@ export const reservationRoutes: Route[] = [
         : status
           ? decodeToken(query.nextToken, RESERVATION_STATUS_TOKEN, status === 'Expired' ? {} : { status })
           : decodeToken(query.nextToken, RESERVATION_TOKEN);
-      if (status === 'Expired' && startKey && startKey.status !== 'Active' && startKey.status !== 'Expired') throw badRequest('nextToken is invalid');
+      if (!chargePointId && status === 'Expired' && startKey && startKey.status !== 'Active' && startKey.status !== 'Expired') throw badRequest('nextToken is invalid');
       const now = new Date();
       const page = await listReservations({ chargePointId, status }, limitParam(query, 100), startKey, now);
       return ok({ items: page.items.map((r) => reservationView(r, now)), nextToken: encodeToken(page.lastKey) });
