@@ -104,6 +104,8 @@ export const TABLES = {
     envVar: 'JOBS_TABLE',
     partitionKey: S('jobId'),
     sortKey: S('itemKey'),
+    // Only the transient items carry it: multi-part report records (shared/store/reports.ts).
+    ttlAttribute: 'expiresAt',
     // byChargePoint: sparse, per-charge-point job items (no longer queried; dropped in a later deploy).
     // byList: sparse, `listKey` on jobs and their charge point items (shared/workflows/jobs.ts).
     indexes: [{ name: 'byChargePoint', partitionKey: S('chargePointId'), sortKey: S('createdAt') }, { name: 'byList', partitionKey: S('listKey'), sortKey: S('createdAt') }],

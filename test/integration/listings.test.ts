@@ -1,6 +1,9 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/aws';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { putReservation, type Reservation } from '../../shared/reservations/store';
+import { putMeterValues, transactionSeries } from '../../shared/store/meter-values';
+import { putReportPart, putReportRequest } from '../../shared/store/reports';
 import { tableName } from '../../shared/store/tables';
 import { createJob, putTargets } from '../../shared/workflows/jobs';
 import { bootCsms, type Api } from '../support/local';
@@ -121,4 +124,56 @@ it('GET /api/transactions?idTag=: the card\'s sessions on every charge point, ne
   // A charge point's finished sessions: its partition with a filter, full pages.
   const finished = await allPages(csms.api, '/transactions?chargePointId=TX-CP-4&active=false', 3);
   expect(sizes(finished)).toEqual([3, 3, 1]);
+});
+
+describe('big reads are bounded', () => {
+  it('GET /api/transactions/{id}: the first 100 messages of meter values inline, the rest page through …/meter-values', async () => {
+    const cp = 'MV-CP';
+    const t0 = Date.parse('2031-04-01T00:00:00Z');
+    const startedAt = new Date(t0).toISOString();
+    await db().send(new PutCommand({ TableName: tableName('transactions'), Item: {
+      chargePointId: cp, transactionId: '777001', version: '1.6', connectorId: 1, idTag: 'MVTAG', idTagKey: 'MVTAG', authorizationStatus: 'Accepted',
+      meterStart: 0, startedAt, active: false, createdAt: startedAt, updatedAt: startedAt,
+    } }));
+    const series = transactionSeries(cp, '777001');
+    for (let i = 0; i < 250; i++) {
+      const ts = new Date(t0 + i * 60_000).toISOString();
+      await putMeterValues({ seriesId: series, sampleKey: `${ts}#${i}`, chargePointId: cp, version: '1.6', connectorId: 1, transactionId: '777001',
+        meterValue: [{ timestamp: ts, sampledValue: [{ value: String(i * 10) }] }], source: 'MeterValues', messageId: `m${i}`, receivedAt: ts });
+    }
+    const one = await csms.api.get('/transactions/777001');
+    expect(one.status).toBe(200);
+    expect(one.body.meterValues).toHaveLength(100);
+    expect(one.body.meterValuesNextToken).toEqual(expect.any(String));
+    const values: Array<{ sampledValue: Array<{ value: string }> }> = [...one.body.meterValues];
+    let token: string | undefined = one.body.meterValuesNextToken;
+    while (token) {
+      const page = await csms.api.get(`/transactions/777001/meter-values?chargePointId=${cp}&limit=60&nextToken=${token}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(60);
+      values.push(...page.body.items);
+      token = page.body.nextToken;
+    }
+    expect(values.map((v) => Number(v.sampledValue[0].value))).toEqual(Array.from({ length: 250 }, (_x, i) => i * 10));
+    // A token of another transaction's series is refused.
+    const other = Buffer.from(JSON.stringify({ seriesId: transactionSeries(cp, '1'), sampleKey: 'x' })).toString('base64url');
+    expect((await csms.api.get(`/transactions/777001/meter-values?nextToken=${other}`)).status).toBe(400);
+  });
+
+  it('report records expire: written with a TTL, and skipped once expired though DynamoDB has not deleted them yet', async () => {
+    const cp = 'REPORT-CP';
+    expect((await csms.api.put(`/charge-points/${cp}`, {})).status).toBe(201);
+    await putReportRequest(cp, { requestId: 5, action: 'GetBaseReport', request: { requestId: 5, reportBase: 'FullInventory' }, status: 'Accepted', answeredAt: new Date().toISOString() });
+    await putReportPart(cp, 5, { seqNo: 0, tbc: false, receivedAt: new Date().toISOString(), reportData: 1, attributes: 1 });
+    const stored = await db().send(new GetCommand({ TableName: tableName('jobs'), Key: { jobId: `report#${cp}`, itemKey: '5#part#000000' } }));
+    expect(stored.Item!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 86_400);
+    expect((await csms.api.get(`/charge-points/${cp}/reports/5`)).status).toBe(200);
+    // Past its expiry (as DynamoDB's TTL may take a while to delete it): not shown any more.
+    for (const itemKey of ['5#request', '5#part#000000']) {
+      const item = (await db().send(new GetCommand({ TableName: tableName('jobs'), Key: { jobId: `report#${cp}`, itemKey } }))).Item!;
+      await db().send(new PutCommand({ TableName: tableName('jobs'), Item: { ...item, expiresAt: Math.floor(Date.now() / 1000) - 1 } }));
+    }
+    expect((await csms.api.get(`/charge-points/${cp}/reports/5`)).status).toBe(404);
+    expect((await csms.api.get(`/charge-points/${cp}/reports`)).body.items).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { parseTokenName, tokenKey } from '../../authorization/tokens';
-import { transactionMeterValues } from '../../metering/record';
+import { readSeriesPage, SERIES_TOKEN, transactionSeries, type MeterValuesItem } from '../../store/meter-values';
 import { getTransaction, findTransactionsById, listTransactions, TRANSACTION_TOKENS, transactionListPattern, type TransactionRecord } from '../../store/transactions';
 import { transactionView } from '../../transactions/view';
 import { ApiError, badRequest, BOOLEAN, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, notFound, object, ok, PAGE_QUERY, text, type Route } from '../http';
@@ -30,6 +30,30 @@ async function findOne(id: string, chargePointId?: string): Promise<TransactionR
   return (await getTransaction(found[0].chargePointId, id)) ?? found[0];
 }
 
+/** Meter values inline in GET /api/transactions/{id}: the first messages' worth; the rest page through …/meter-values. */
+export const INLINE_METER_MESSAGES = 100;
+
+/** The wire MeterValue entries of a page of stored messages, in time order (a message may hold several timestamps). */
+function flatten(items: MeterValuesItem[]): unknown[] {
+  return items.flatMap((it) => it.meterValue as Array<{ timestamp: string }>)
+    .map((v, i) => ({ v, i, t: Date.parse(v.timestamp) }))
+    .sort((a, b) => a.t - b.t || a.i - b.i)
+    .map((x) => x.v);
+}
+
+async function meterValuesPage(t: TransactionRecord, limit: number, nextToken?: string) {
+  const series = transactionSeries(t.chargePointId, t.transactionId);
+  const page = await readSeriesPage(series, limit, decodeToken(nextToken, SERIES_TOKEN, { seriesId: series }));
+  return { items: flatten(page.items), nextToken: encodeToken(page.lastKey) };
+}
+
+const ONE = { path: object({ id: TRANSACTION_ID }), query: object({ chargePointId: CHARGE_POINT_ID }) };
+
+/**
+ * The transaction endpoints, one entry each (a block adding one, e.g. closing a transaction with a
+ * reason, appends an entry here with its schema). `{id}` is the transaction id; `?chargePointId=`
+ * names the station for 2.0.x ids (findOne).
+ */
 export const transactionRoutes: Route[] = [
   {
     method: 'GET',
@@ -49,11 +73,20 @@ export const transactionRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/transactions/{id}',
-    schema: { path: object({ id: TRANSACTION_ID }), query: object({ chargePointId: CHARGE_POINT_ID }) },
+    schema: ONE,
     handle: async ({ params, query }) => {
-      if (params.id.length > 36) throw badRequest('transaction id must be at most 36 characters');
       const t = await findOne(params.id, query.chargePointId || undefined);
-      return ok({ ...transactionView(t), meterValues: await transactionMeterValues(t.chargePointId, t.transactionId) });
+      const first = await meterValuesPage(t, INLINE_METER_MESSAGES);
+      return ok({ ...transactionView(t), meterValues: first.items, meterValuesNextToken: first.nextToken });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/transactions/{id}/meter-values',
+    schema: { path: ONE.path, query: object({ chargePointId: CHARGE_POINT_ID, ...PAGE_QUERY }) },
+    handle: async ({ params, query }) => {
+      const t = await findOne(params.id, query.chargePointId || undefined);
+      return ok(await meterValuesPage(t, limitParam(query, INLINE_METER_MESSAGES), query.nextToken));
     },
   },
 ];
