@@ -69,3 +69,18 @@ export async function readSeries(seriesId: string, max = 10_000): Promise<MeterV
   } while (startKey && items.length < max);
   return items;
 }
+
+/** The attributes of a page token of a series. */
+export const SERIES_TOKEN = ['seriesId', 'sampleKey'];
+
+/** One page of a series in time order (of each message's first sample): `limit` messages at most. */
+export async function readSeriesPage(seriesId: string, limit: number, startKey?: Record<string, unknown>): Promise<{ items: MeterValuesItem[]; lastKey?: Record<string, unknown> }> {
+  const out = await db().send(new QueryCommand({
+    TableName: tableName('meterValues'),
+    KeyConditionExpression: 'seriesId = :s',
+    ExpressionAttributeValues: { ':s': seriesId },
+    ExclusiveStartKey: startKey,
+    Limit: limit,
+  }));
+  return { items: (out.Items ?? []) as MeterValuesItem[], lastKey: out.LastEvaluatedKey };
+}

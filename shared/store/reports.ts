@@ -15,12 +15,19 @@ import { tableName } from './tables';
  * Separate items, so the answer to the request and the first part may land in either order, and
  * a retried part overwrites itself. NotifyDisplayMessages has no seqNo: its parts are keyed by a
  * hash of their content (a retry is the same content) and ordered by arrival.
+ *
+ * Report records are transient (what they reported is applied to the device model and kept
+ * there): each carries `expiresAt` (epoch seconds, CSMS_REPORT_RETENTION_DAYS, default 30), the
+ * Jobs table's TTL attribute; DynamoDB deletes late, so reads skip expired records too.
  */
 export const REPORT_KINDS = ['device-model', 'monitoring', 'customer-information', 'display-messages'] as const;
 export type ReportKind = typeof REPORT_KINDS[number];
 export const isReportKind = (k: string): k is ReportKind => (REPORT_KINDS as readonly string[]).includes(k);
 
 const jobId = (chargePointId: string) => `report#${chargePointId}`;
+const DAY_S = 86_400;
+export const reportExpiresAt = (now = Date.now()) => Math.floor(now / 1000) + DAY_S * Number(process.env.CSMS_REPORT_RETENTION_DAYS ?? 30);
+const live = (item: Record<string, unknown>, now = Date.now()) => typeof item.expiresAt !== 'number' || item.expiresAt * 1000 > now;
 const pad = (n: number) => String(n).padStart(6, '0');
 const keyPrefix = (kind: ReportKind, requestId: number) => (kind === 'device-model' ? `${requestId}#` : `${kind}#${requestId}#`);
 
@@ -53,7 +60,7 @@ export interface ReportPartRecord {
 export async function putReportRequest(chargePointId: string, r: ReportRequestRecord, kind: ReportKind = 'device-model'): Promise<void> {
   await db().send(new PutCommand({
     TableName: tableName('jobs'),
-    Item: { jobId: jobId(chargePointId), itemKey: `${keyPrefix(kind, r.requestId)}request`, kind: 'reportRequest', reportKind: kind, chargePointId, ...r },
+    Item: { jobId: jobId(chargePointId), itemKey: `${keyPrefix(kind, r.requestId)}request`, kind: 'reportRequest', reportKind: kind, chargePointId, ...r, expiresAt: reportExpiresAt() },
   }));
 }
 
@@ -61,7 +68,7 @@ export async function putReportPart(chargePointId: string, requestId: number, p:
   const part = p.seqNo !== undefined ? pad(p.seqNo) : `h${p.partId}`;
   await db().send(new PutCommand({
     TableName: tableName('jobs'),
-    Item: { jobId: jobId(chargePointId), itemKey: `${keyPrefix(kind, requestId)}part#${part}`, kind: 'reportPart', reportKind: kind, chargePointId, requestId, ...p },
+    Item: { jobId: jobId(chargePointId), itemKey: `${keyPrefix(kind, requestId)}part#${part}`, kind: 'reportPart', reportKind: kind, chargePointId, requestId, ...p, expiresAt: reportExpiresAt() },
   }));
 }
 
@@ -83,7 +90,7 @@ async function queryAll(chargePointId: string, prefix?: string): Promise<Record<
       ExclusiveStartKey: startKey,
       ConsistentRead: true,
     }));
-    items.push(...(out.Items ?? []));
+    items.push(...(out.Items ?? []).filter((i) => live(i)));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
@@ -97,7 +104,7 @@ function group(items: Record<string, unknown>[]): Map<string, ReportRecords> {
     const kind = (typeof it.reportKind === 'string' && isReportKind(it.reportKind) ? it.reportKind : 'device-model') as ReportKind;
     const key = `${kind}#${requestId}`;
     const rec = byId.get(key) ?? { kind, requestId, parts: [] };
-    const { jobId: _j, itemKey: _k, kind: itemKind, reportKind: _rk, chargePointId: _c, requestId: _r, ...rest } = it;
+    const { jobId: _j, itemKey: _k, kind: itemKind, reportKind: _rk, chargePointId: _c, requestId: _r, expiresAt: _e, ...rest } = it;
     if (itemKind === 'reportRequest') rec.request = { requestId, ...rest } as ReportRequestRecord;
     else rec.parts.push(rest as unknown as ReportPartRecord);
     byId.set(key, rec);

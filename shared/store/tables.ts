@@ -45,7 +45,13 @@ export const TABLES = {
     envVar: 'TRANSACTIONS_TABLE',
     partitionKey: S('chargePointId'),
     sortKey: S('transactionId'),
-    indexes: [{ name: 'byTransactionId', partitionKey: S('transactionId') }, { name: 'activeByChargePoint', partitionKey: S('activeChargePointId'), sortKey: S('transactionId') }, { name: 'activeByGroup', partitionKey: S('activeGroupKey') }], // active*: sparse, only while a transaction runs
+    // active*: sparse, only while a transaction runs. byIdTag: the sessions of one card, newest first.
+    indexes: [
+      { name: 'byTransactionId', partitionKey: S('transactionId') },
+      { name: 'activeByChargePoint', partitionKey: S('activeChargePointId'), sortKey: S('transactionId') },
+      { name: 'activeByGroup', partitionKey: S('activeGroupKey') },
+      { name: 'byIdTag', partitionKey: S('idTagKey'), sortKey: S('startedAt') },
+    ],
     purpose: 'Charging sessions of both generations; a charge point only reaches its own partition',
   },
   meterValues: {
@@ -82,6 +88,8 @@ export const TABLES = {
     envVar: 'RESERVATIONS_TABLE',
     partitionKey: S('chargePointId'),
     sortKey: S('reservationId'),
+    // The reservations in one stored status by expiry, across charge points (GET /api/reservations?status=).
+    indexes: [{ name: 'byStatus', partitionKey: S('status'), sortKey: S('expiryDate') }],
     purpose: 'Reservations and their lifecycle (Active, Used, Cancelled, Expired)',
   },
   chargingProfiles: {
@@ -96,7 +104,11 @@ export const TABLES = {
     envVar: 'JOBS_TABLE',
     partitionKey: S('jobId'),
     sortKey: S('itemKey'),
-    indexes: [{ name: 'byChargePoint', partitionKey: S('chargePointId'), sortKey: S('createdAt') }], // sparse: only per-charge-point job items
+    // Only the transient items carry it: multi-part report records (shared/store/reports.ts).
+    ttlAttribute: 'expiresAt',
+    // byChargePoint: sparse, per-charge-point job items (no longer queried; dropped in a later deploy).
+    // byList: sparse, `listKey` on jobs and their charge point items (shared/workflows/jobs.ts).
+    indexes: [{ name: 'byChargePoint', partitionKey: S('chargePointId'), sortKey: S('createdAt') }, { name: 'byList', partitionKey: S('listKey'), sortKey: S('createdAt') }],
     purpose: 'Firmware rollouts, diagnostics and log uploads: the job and one item per charge point with its status history',
   },
   deviceModel: {

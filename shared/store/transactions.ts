@@ -1,4 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { fillPage } from './pages';
 import { db } from '../aws';
 import { isConditionFailure } from './charge-points';
 import { itemOfConditionFailure } from './counters';
@@ -404,50 +405,63 @@ export interface TransactionFilter {
   idTagKey?: string;
 }
 
+/** The attributes of a page token, per access pattern of listTransactions. */
+export const TRANSACTION_TOKENS = {
+  table: ['chargePointId', 'transactionId'],
+  active: ['chargePointId', 'transactionId', 'activeChargePointId'],
+  idTag: ['chargePointId', 'transactionId', 'idTagKey', 'startedAt'],
+} as const;
+export const transactionListPattern = (f: TransactionFilter): keyof typeof TRANSACTION_TOKENS =>
+  f.idTagKey !== undefined ? 'idTag' : f.active === true ? 'active' : 'table';
+
 /**
- * One page of transactions. With a charge point: a Query of its partition (or of the sparse
- * active index); without: a Scan (operator use). Filters apply within the page, so a page may hold
- * fewer than `limit` items and still have a next page.
+ * One full page of transactions (docs/operator-api.md "Lists"):
+ * - with an id tag: the byIdTag index, newest first (charge point and active filter within it);
+ * - active, with a charge point: the sparse activeByChargePoint index; without: a Scan of it;
+ * - with a charge point: its partition, by transaction id;
+ * - otherwise a Scan, in storage order.
+ * Filters apply after DynamoDB's Limit, so the page is filled by reading on (shared/store/pages.ts).
  */
 export async function listTransactions(f: TransactionFilter, limit: number, startKey?: Record<string, unknown>) {
   const filters: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
-  const onActiveIndex = f.active === true;
-  if (f.active === false) {
+  const pattern = transactionListPattern(f);
+  if (f.active !== undefined && pattern !== 'active') {
     filters.push('#active = :active');
     names['#active'] = 'active';
-    values[':active'] = false;
+    values[':active'] = f.active;
   }
-  if (f.idTagKey !== undefined) {
-    filters.push('#idTagKey = :idTagKey');
-    names['#idTagKey'] = 'idTagKey';
-    values[':idTagKey'] = f.idTagKey;
+  if (pattern === 'idTag' && f.chargePointId !== undefined) {
+    filters.push('#cp = :cp');
+    names['#cp'] = 'chargePointId';
+    values[':cp'] = f.chargePointId;
   }
-  const common = {
-    TableName: table(),
-    IndexName: onActiveIndex ? 'activeByChargePoint' : undefined,
-    FilterExpression: filters.length ? filters.join(' AND ') : undefined,
-    Limit: limit,
-    ExclusiveStartKey: startKey,
+  const filter = filters.length ? { FilterExpression: filters.join(' AND ') } : {};
+  const read = async (key: Record<string, unknown> | undefined, n: number) => {
+    const common = { TableName: table(), Limit: n, ExclusiveStartKey: key, ...filter };
+    let out;
+    if (pattern === 'idTag') {
+      out = await db().send(new QueryCommand({
+        ...common, IndexName: 'byIdTag', ScanIndexForward: false,
+        KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { ...names, '#pk': 'idTagKey' }, ExpressionAttributeValues: { ...values, ':pk': f.idTagKey },
+      }));
+    } else if (f.chargePointId !== undefined) {
+      const pk = pattern === 'active' ? 'activeChargePointId' : 'chargePointId';
+      out = await db().send(new QueryCommand({
+        ...common, IndexName: pattern === 'active' ? 'activeByChargePoint' : undefined,
+        KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { ...names, '#pk': pk }, ExpressionAttributeValues: { ...values, ':pk': f.chargePointId },
+      }));
+    } else {
+      out = await db().send(new ScanCommand({
+        ...common, IndexName: pattern === 'active' ? 'activeByChargePoint' : undefined,
+        ExpressionAttributeNames: filters.length ? names : undefined, ExpressionAttributeValues: filters.length ? values : undefined,
+      }));
+    }
+    return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
   };
-  let out;
-  if (f.chargePointId !== undefined) {
-    const pk = onActiveIndex ? 'activeChargePointId' : 'chargePointId';
-    out = await db().send(new QueryCommand({
-      ...common,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { ...names, '#pk': pk },
-      ExpressionAttributeValues: { ...values, ':pk': f.chargePointId },
-    }));
-  } else {
-    out = await db().send(new ScanCommand({
-      ...common,
-      ExpressionAttributeNames: filters.length ? names : undefined,
-      ExpressionAttributeValues: filters.length ? values : undefined,
-    }));
-  }
-  return { items: (out.Items ?? []) as TransactionRecord[], lastKey: out.LastEvaluatedKey };
+  const page = await fillPage({ limit, startKey, read, keyNames: [...TRANSACTION_TOKENS[pattern]] });
+  return { items: page.items as unknown as TransactionRecord[], lastKey: page.lastKey };
 }
 
 /** Sets attributes of a transaction we know (e.g. a remote stop was requested); false if unknown. */

@@ -3,6 +3,7 @@ import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutComma
 import { db } from '../aws';
 import { isConditionFailure } from '../store/charge-points';
 import { setAttributesExpression } from '../store/expressions';
+import { fillPage } from '../store/pages';
 import { tableName } from '../store/tables';
 
 /**
@@ -13,6 +14,9 @@ import { tableName } from '../store/tables';
  * - one item per charge point: { jobId, itemKey: "cp#<id>", chargePointId, createdAt, status
  *   (last status the charge point reported, or "Pending"), history: [{ status, at }], outcome }
  *   — also listed per charge point by the sparse index byChargePoint (chargePointId, createdAt);
+ * - `listKey` on the job ("type#<jobType>") and on each charge point's item ("cp#<id>#<jobType>"):
+ *   the index byList (listKey, createdAt) lists the jobs of a type, and a charge point's jobs of a
+ *   type, newest first in full pages (docs/operator-api.md "Lists");
  * - per charge point state in the partition "cp#<id>": the job it is busy with per kind
  *   ("active#firmware", "active#diagnostics": which notifications to attribute to which job, and
  *   the task token that waits for them) and the local authorization list it holds ("localList").
@@ -73,15 +77,19 @@ export const newJobId = (prefix: string, now = new Date()) => `${prefix}-${now.t
 export const JOB_KEY = 'job';
 export const targetKey = (chargePointId: string) => `cp#${chargePointId}`;
 export const chargePointPartition = (chargePointId: string) => `cp#${chargePointId}`;
+export const jobListKey = (jobType: JobType) => `type#${jobType}`;
+export const targetListKey = (chargePointId: string, jobType: JobType) => `cp#${chargePointId}#${jobType}`;
+/** The attributes of a byList page token. */
+export const JOB_LIST_TOKEN = ['jobId', 'itemKey', 'listKey', 'createdAt'];
 
 function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   if (!item) return undefined;
-  const { itemKey: _k, ...rest } = item;
+  const { itemKey: _k, listKey: _l, ...rest } = item;
   return rest as T;
 }
 
 export async function createJob(job: Job): Promise<void> {
-  await db().send(new PutCommand({ TableName: table(), Item: { ...job, itemKey: JOB_KEY }, ConditionExpression: 'attribute_not_exists(jobId)' }));
+  await db().send(new PutCommand({ TableName: table(), Item: { ...job, itemKey: JOB_KEY, listKey: jobListKey(job.jobType) }, ConditionExpression: 'attribute_not_exists(jobId)' }));
 }
 
 export async function getJob(jobId: string): Promise<Job | undefined> {
@@ -121,23 +129,36 @@ export async function updateJob(jobId: string, attrs: Partial<Omit<Job, 'jobId'>
   }
 }
 
-/** Jobs of one type, newest first within each page (a scan: operator listings only). */
+/** Jobs of one type, newest first, in full pages (the byList index). */
 export async function listJobs(jobType: JobType, limit: number, startKey?: Record<string, unknown>) {
-  const out = await db().send(new ScanCommand({
-    TableName: table(),
-    FilterExpression: 'itemKey = :job AND jobType = :t',
-    ExpressionAttributeValues: { ':job': JOB_KEY, ':t': jobType },
-    Limit: limit,
-    ExclusiveStartKey: startKey,
-  }));
-  const items = (out.Items ?? []).map((i) => strip<Job>(i)!).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  return { items, lastKey: out.LastEvaluatedKey };
+  const page = await queryList(jobListKey(jobType), limit, startKey);
+  return { items: page.items.map((i) => strip<Job>(i)!), lastKey: page.lastKey };
+}
+
+function queryList(listKey: string, limit: number, startKey?: Record<string, unknown>) {
+  return fillPage({
+    limit,
+    startKey,
+    keyNames: JOB_LIST_TOKEN,
+    read: async (key, n) => {
+      const out = await db().send(new QueryCommand({
+        TableName: table(),
+        IndexName: 'byList',
+        KeyConditionExpression: 'listKey = :l',
+        ExpressionAttributeValues: { ':l': listKey },
+        ScanIndexForward: false,
+        Limit: n,
+        ExclusiveStartKey: key,
+      }));
+      return { items: out.Items ?? [], lastKey: out.LastEvaluatedKey };
+    },
+  });
 }
 
 /** Creates the per-charge-point items of a job, all Pending (batch writes of 25). */
 export async function putTargets(jobId: string, jobType: JobType, chargePointIds: string[], createdAt: string): Promise<void> {
   const items = chargePointIds.map((chargePointId) => ({
-    PutRequest: { Item: { jobId, itemKey: targetKey(chargePointId), chargePointId, jobType, createdAt, status: 'Pending', history: [], details: {} } },
+    PutRequest: { Item: { jobId, itemKey: targetKey(chargePointId), listKey: targetListKey(chargePointId, jobType), chargePointId, jobType, createdAt, status: 'Pending', history: [], details: {} } },
   }));
   for (let i = 0; i < items.length; i += 25) {
     let requests = items.slice(i, i + 25);
@@ -171,19 +192,10 @@ export async function listTargets(jobId: string): Promise<JobTarget[]> {
   return items;
 }
 
-/** The jobs of one charge point, newest first (the byChargePoint index). */
+/** The jobs of one type of one charge point, newest first, in full pages (the byList index). */
 export async function listTargetsOfChargePoint(chargePointId: string, jobType: JobType, limit: number, startKey?: Record<string, unknown>) {
-  const out = await db().send(new QueryCommand({
-    TableName: table(),
-    IndexName: 'byChargePoint',
-    KeyConditionExpression: 'chargePointId = :cp',
-    FilterExpression: 'jobType = :t',
-    ExpressionAttributeValues: { ':cp': chargePointId, ':t': jobType },
-    ScanIndexForward: false,
-    Limit: limit,
-    ExclusiveStartKey: startKey,
-  }));
-  return { items: (out.Items ?? []).map((i) => strip<JobTarget>(i)!), lastKey: out.LastEvaluatedKey };
+  const page = await queryList(targetListKey(chargePointId, jobType), limit, startKey);
+  return { items: page.items.map((i) => strip<JobTarget>(i)!), lastKey: page.lastKey };
 }
 
 /** One write: appends a reported status to a charge point's history and makes it its status. */

@@ -9,7 +9,14 @@ import { listVariables } from '../../store/device-model';
 import { listMessages } from '../../store/message-log';
 import { listActiveTransactions } from '../../store/transactions';
 import { transactionView } from '../../transactions/view';
-import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+import { badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, type Route } from '../http';
+
+const ID = object({ id: CHARGE_POINT_ID });
+const CHARGE_POINT_BODY = object({
+  password: { type: ['string', 'null'], description: 'password must be a string of 8 to 40 characters (or null to remove it)' },
+  registrationStatus: { type: 'string', description: `registrationStatus must be one of ${REGISTRATION_STATUSES.join(', ')}` },
+  settings: { type: 'object', description: 'settings must be an object' },
+}, [], { description: 'Body must be a JSON object' });
 
 /** What an operator sees of a charge point: never the password hash. */
 export function chargePointView(cp: ChargePoint) {
@@ -58,14 +65,16 @@ export const chargePointRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points',
+    schema: { query: object(PAGE_QUERY) },
     handle: async ({ query }) => {
-      const page = await listChargePoints(limitParam(query, 100), decodeToken(query.nextToken));
+      const page = await listChargePoints(limitParam(query, 100), decodeToken(query.nextToken, ['chargePointId']));
       return ok({ items: page.items.map(chargePointView), nextToken: encodeToken(page.lastKey) });
     },
   },
   {
     method: 'GET',
     path: '/api/charge-points/{id}',
+    schema: { path: ID, query: NO_QUERY },
     // The connectors' current transactions come from the sparse active-transactions index: no write per message.
     handle: async ({ params }) => {
       const [cp, active] = await Promise.all([mustGet(params.id), listActiveTransactions(params.id)]);
@@ -75,6 +84,7 @@ export const chargePointRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/api/charge-points/{id}',
+    schema: { path: ID, query: NO_QUERY, body: CHARGE_POINT_BODY },
     handle: async ({ params, body }) => {
       if (!isValidIdentity(params.id)) throw badRequest('Charge point id must be 1-48 printable ASCII characters without ":"');
       const b = requireObject(body);
@@ -103,6 +113,7 @@ export const chargePointRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/api/charge-points/{id}',
+    schema: { path: ID, query: NO_QUERY },
     handle: async ({ params }) => {
       const cp = await getChargePoint(params.id, true);
       if (!cp) throw notFound(`Charge point ${params.id} is not registered`);
@@ -115,6 +126,7 @@ export const chargePointRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/configuration',
+    schema: { path: ID, query: NO_QUERY },
     handle: async ({ params }) => {
       await mustGet(params.id);
       return ok({ items: await listVariables(params.id) });
@@ -123,9 +135,11 @@ export const chargePointRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/messages',
+    schema: { path: ID, query: object(PAGE_QUERY) },
     handle: async ({ params, query }) => {
+      const startKey = decodeToken(query.nextToken, ['chargePointId', 'logKey'], { chargePointId: params.id });
       await mustGet(params.id);
-      const page = await listMessages(params.id, limitParam(query, 50), decodeToken(query.nextToken));
+      const page = await listMessages(params.id, limitParam(query, 50), startKey);
       return ok({ items: page.items, nextToken: encodeToken(page.lastKey) });
     },
   },

@@ -2,7 +2,7 @@ import { getReport, listReports } from '../../provisioning/reports';
 import { getChargePoint } from '../../store/charge-points';
 import { listVariables, type DeviceVariable } from '../../store/device-model';
 import { isReportKind, REPORT_KINDS, type ReportKind } from '../../store/reports';
-import { badRequest, notFound, ok, type Route } from '../http';
+import { badRequest, CHARGE_POINT_ID, INTEGER, notFound, object, ok, text, type Route } from '../http';
 
 /**
  * The CSMS's device model of a charge point (2.0.1 B05–B08: GetVariables, SetVariables and
@@ -47,10 +47,19 @@ export function matches(v: DeviceVariable, q: Record<string, string>): boolean {
   return true;
 }
 
+const ID = object({ id: CHARGE_POINT_ID });
+const KIND = { type: 'string', enum: [...REPORT_KINDS], description: `kind must be one of ${REPORT_KINDS.join(', ')}` };
+const FILTER_QUERY = object({
+  component: text(50), componentInstance: text(50), variable: text(50), variableInstance: text(50), attributeType: text(20),
+  evseId: { type: 'string', pattern: '^[0-9]{1,9}$', description: 'evseId must be a non-negative integer' },
+  connectorId: { type: 'string', pattern: '^[0-9]{1,9}$', description: 'connectorId must be a non-negative integer' },
+});
+
 export const deviceModelRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/device-model',
+    schema: { path: ID, query: FILTER_QUERY },
     handle: async ({ params, query }) => {
       const unknown = Object.keys(query).filter((k) => !(FILTERS as readonly string[]).includes(k));
       if (unknown.length) throw badRequest(`Unknown filter(s): ${unknown.join(', ')}; use ${FILTERS.join(', ')}`);
@@ -64,6 +73,7 @@ export const deviceModelRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/reports',
+    schema: { path: ID, query: object({ kind: KIND }) },
     handle: async ({ params, query }) => {
       const kind = kindParam(query, ['kind']);
       await mustExist(params.id);
@@ -73,6 +83,7 @@ export const deviceModelRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/reports/{requestId}',
+    schema: { path: object({ id: CHARGE_POINT_ID, requestId: { ...INTEGER, description: 'requestId must be an integer' } }), query: object({ kind: KIND }) },
     handle: async ({ params, query }) => {
       const kind = kindParam(query, ['kind']) ?? 'device-model';
       const requestId = Number(params.requestId);

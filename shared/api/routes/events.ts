@@ -1,6 +1,8 @@
 import { getChargePoint } from '../../store/charge-points';
 import { listEvents } from '../../store/events';
-import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, type Route } from '../http';
+import { badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, notFound, object, ok, PAGE_QUERY, type Route } from '../http';
+
+const KIND = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'kind must be 1-40 letters, digits, - or _' };
 
 /**
  * Events a charge point reported or caused, newest first: `security` (A04 / 1.6 security
@@ -13,15 +15,12 @@ export const eventRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/events',
+    schema: { path: object({ id: CHARGE_POINT_ID }), query: object({ kind: KIND, type: KIND, ...PAGE_QUERY }) },
     handle: async ({ params, query }) => {
-      const unknown = Object.keys(query).filter((k) => !['kind', 'type', 'limit', 'nextToken'].includes(k));
-      if (unknown.length) throw badRequest(`Unknown parameter(s): ${unknown.join(', ')}; use kind, limit, nextToken`);
       if (query.kind !== undefined && query.type !== undefined && query.kind !== query.type) throw badRequest('kind and type are the same filter: give one');
       const kind = query.kind ?? query.type;
-      if (kind !== undefined && !/^[A-Za-z0-9_-]{1,40}$/.test(kind)) throw badRequest('kind must be 1-40 letters, digits, - or _');
       const limit = limitParam(query, 50, 500);
-      const startKey = decodeToken(query.nextToken);
-      if (startKey && (startKey.chargePointId !== params.id || typeof startKey.eventKey !== 'string' || Object.keys(startKey).length !== 2)) throw badRequest('nextToken is invalid');
+      const startKey = decodeToken(query.nextToken, ['chargePointId', 'eventKey'], { chargePointId: params.id });
       if (!(await getChargePoint(params.id))) throw notFound(`Charge point ${params.id} is not registered`);
       const page = await listEvents(params.id, { kind, limit, startKey });
       return ok({ items: page.items.map(({ eventKey, ...rest }) => ({ id: eventKey, ...rest })), nextToken: encodeToken(page.lastKey) });

@@ -2,7 +2,15 @@ import { appliesTo } from '../../authorization/matching';
 import { authorizationSettings } from '../../authorization/settings';
 import { parseTokenName, registrationName, registrationOf, tokenKey, type TokenRef } from '../../authorization/tokens';
 import { deleteIdTag, getIdTag, ID_TAG_STATUSES, listIdTags, putIdTag, type IdTagRecord, type IdTagStatus } from '../../store/id-tags';
-import { badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+import { badRequest, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, text, type Route } from '../http';
+
+const TAG = object({ idTag: text(80, 'idTag must be 1 to 36 characters (1.6 stations use at most 20), optionally prefixed by an IdTokenEnumType and ":"') });
+const ID_TAG_BODY = object({
+  status: { type: 'string', description: `status is required and must be one of ${ID_TAG_STATUSES.join(', ')}` },
+  expiryDate: { type: ['string', 'null'], description: 'expiryDate must be an ISO 8601 date-time with time zone, e.g. 2030-01-01T00:00:00Z' },
+  parentIdTag: { type: ['string', 'null'], description: 'parentIdTag must be a string' },
+  allowConcurrentTx: { type: ['boolean', 'null'], description: 'allowConcurrentTx must be true or false' },
+}, ['status'], { description: 'Body must be a JSON object' });
 
 /**
  * Operator management of authorization identifiers (DESIGN §5). `{idTag}` is a 1.6 idTag / 2.0.1
@@ -68,14 +76,16 @@ export const idTagRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/id-tags',
+    schema: { query: object(PAGE_QUERY) },
     handle: async ({ query }) => {
-      const page = await listIdTags(limitParam(query, 100), decodeToken(query.nextToken));
+      const page = await listIdTags(limitParam(query, 100), decodeToken(query.nextToken, ['idTag']));
       return ok({ items: page.items.map((r) => idTagView(r)), nextToken: encodeToken(page.lastKey) });
     },
   },
   {
     method: 'GET',
     path: '/api/id-tags/{idTag}',
+    schema: { path: TAG, query: NO_QUERY },
     handle: async ({ params }) => {
       const t = tokenFromPath(params.idTag);
       const r = await getIdTag(tokenKey(t));
@@ -86,6 +96,7 @@ export const idTagRoutes: Route[] = [
   {
     method: 'PUT',
     path: '/api/id-tags/{idTag}',
+    schema: { path: TAG, query: NO_QUERY, body: ID_TAG_BODY },
     handle: async ({ params, body }) => {
       const t = tokenFromPath(params.idTag, (body as { type?: unknown } | undefined)?.type);
       const fields = parseBody(body);
@@ -96,6 +107,7 @@ export const idTagRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/api/id-tags/{idTag}',
+    schema: { path: TAG, query: NO_QUERY },
     handle: async ({ params }) => {
       const t = tokenFromPath(params.idTag);
       if (!(await deleteIdTag(tokenKey(t)))) throw notFound(`Id tag ${params.idTag} is not known`);

@@ -1,7 +1,10 @@
 import { cancel, parseReserveInput, reservationView, reserve } from '../../reservations/service';
-import { getReservation, listReservations, RESERVATION_STATUSES, type ReservationStatus } from '../../reservations/store';
+import { getReservation, listReservations, RESERVATION_STATUS_TOKEN, RESERVATION_STATUSES, RESERVATION_TOKEN, type ReservationStatus } from '../../reservations/store';
 import { InvalidRequestError } from '../../workflows/validation';
-import { ApiError, badRequest, decodeToken, encodeToken, limitParam, notFound, ok, requireObject, type Route } from '../http';
+import { ANY_OBJECT, ApiError, badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, type Route } from '../http';
+import { TIMEOUT_MS, timeoutParam } from './calls';
+
+const RESERVATION = object({ id: CHARGE_POINT_ID, reservationId: { type: 'string', pattern: '^[0-9]{1,10}$', description: 'reservationId must be an integer' } });
 
 /**
  * Reservations (1.6 §5.13 Reserve Now, §5.1 Cancel Reservation; 2.0.1 H01 Reservation, H02 Cancel
@@ -18,19 +21,27 @@ export const reservationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/reservations',
+    schema: { query: object({ chargePointId: CHARGE_POINT_ID, status: { type: 'string', enum: RESERVATION_STATUSES, description: `status must be one of ${RESERVATION_STATUSES.join(', ')}` }, ...PAGE_QUERY }) },
     handle: async ({ query }) => {
-      if (query.status !== undefined && !RESERVATION_STATUSES.includes(query.status as ReservationStatus)) throw badRequest(`status must be one of ${RESERVATION_STATUSES.join(', ')}`);
-      const page = await listReservations(query.chargePointId || undefined, limitParam(query, 100), decodeToken(query.nextToken));
+      const status = query.status as ReservationStatus | undefined;
+      const chargePointId = query.chargePointId || undefined;
+      const startKey = chargePointId
+        ? decodeToken(query.nextToken, RESERVATION_TOKEN, { chargePointId })
+        : status
+          ? decodeToken(query.nextToken, RESERVATION_STATUS_TOKEN, status === 'Expired' ? {} : { status })
+          : decodeToken(query.nextToken, RESERVATION_TOKEN);
+      if (!chargePointId && status === 'Expired' && startKey && startKey.status !== 'Active' && startKey.status !== 'Expired') throw badRequest('nextToken is invalid');
       const now = new Date();
-      const items = page.items.map((r) => reservationView(r, now)).filter((r) => !query.status || r.status === query.status);
-      return ok({ items, nextToken: encodeToken(page.lastKey) });
+      const page = await listReservations({ chargePointId, status }, limitParam(query, 100), startKey, now);
+      return ok({ items: page.items.map((r) => reservationView(r, now)), nextToken: encodeToken(page.lastKey) });
     },
   },
   {
     method: 'POST',
     path: '/api/reservations',
+    schema: { query: object({ timeoutMs: TIMEOUT_MS }), body: ANY_OBJECT },
     handle: async ({ body, query }) => {
-      const timeoutMs = query.timeoutMs === undefined ? undefined : Number(query.timeoutMs);
+      const timeoutMs = timeoutParam(query.timeoutMs);
       let outcome;
       try {
         // Checked once as such, and again against the charge point's version before anything is sent.
@@ -47,6 +58,7 @@ export const reservationRoutes: Route[] = [
   {
     method: 'GET',
     path: '/api/charge-points/{id}/reservations/{reservationId}',
+    schema: { path: RESERVATION, query: NO_QUERY },
     handle: async ({ params }) => {
       const r = await getReservation(params.id, reservationIdParam(params.reservationId));
       if (!r) throw notFound(`No reservation ${params.reservationId} on ${params.id}`);
@@ -56,6 +68,7 @@ export const reservationRoutes: Route[] = [
   {
     method: 'DELETE',
     path: '/api/charge-points/{id}/reservations/{reservationId}',
+    schema: { path: RESERVATION, query: NO_QUERY },
     handle: async ({ params }) => {
       const reservationId = reservationIdParam(params.reservationId);
       const before = await getReservation(params.id, reservationId);
