@@ -634,7 +634,7 @@ describe('observability', () => {
     for (const [id, t] of tables) {
       const alarm = math.find((p) => JSON.stringify(p.Metrics).includes(`"Ref":"${id}"`));
       expect(alarm).toBeDefined();
-      const watched = alarm.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }) =>
+      const watched = alarm!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }) =>
         `${m.MetricStat.Metric.MetricName}:${m.MetricStat.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? ''}`);
       const indexes = (t.Properties.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string }) => g.IndexName);
       expect(watched.sort()).toEqual(['', ...indexes].flatMap((ix: string) => [`ReadThrottleEvents:${ix}`, `WriteThrottleEvents:${ix}`]).sort());
