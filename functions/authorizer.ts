@@ -2,27 +2,33 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeConnection } from '../shared/connect/authorize';
 import { identityFromQuery } from '../shared/edge';
-import { log } from '../shared/log';
+import { refuseReason } from '../shared/lambda/gauges';
+import { metrics } from '../shared/lambda/metrics';
+import { lambda } from '../shared/lambda/middy';
+import { log, setLogKeys } from '../shared/log';
 
 const header = (h: Record<string, string | undefined> | null, name: string) =>
   Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent) => {
+export const handler = lambda('authorizer', async (event: APIGatewayRequestAuthorizerEvent) => {
+  const chargePointId = identityFromQuery(event.queryStringParameters);
+  setLogKeys({ chargePointId });
   const decision = await authorizeConnection({
-    chargePointId: identityFromQuery(event.queryStringParameters),
+    chargePointId,
     authorization: header(event.headers, 'authorization'),
     subprotocols: header(event.headers, 'sec-websocket-protocol'),
     originSecret: header(event.headers, 'x-origin-verify'),
     sourceIp: event.requestContext?.identity?.sourceIp,
   });
   if (!decision.allow) {
-    log.info('connection refused', { chargePointId: event.queryStringParameters?.cpid, reason: decision.reason });
+    log.info('connection refused', { reason: decision.reason });
+    metrics.refusedConnect(refuseReason(decision.reason));
     // API Gateway answers 401 for this exact error message, 403 for a Deny policy.
     if (decision.status === 401) throw new Error('Unauthorized');
     return policy('anonymous', 'Deny', event.methodArn);
   }
   return { ...policy(decision.context.chargePointId, 'Allow', event.methodArn), context: decision.context };
-};
+});
 
 function policy(principalId: string, effect: 'Allow' | 'Deny', resource: string) {
   return { principalId, policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resource }] } };

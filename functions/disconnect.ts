@@ -1,9 +1,16 @@
 // $disconnect: best effort, possibly late — only clears the record if it still names this connection.
-import { identityFrom, type WebSocketEvent } from '../shared/lambda/websocket';
+import { moveGauge } from '../shared/lambda/gauges';
+import { identityFrom, type WebSocketEvent } from '../shared/lambda/identity';
+import { METRIC } from '../shared/lambda/metric-names';
+import { metrics } from '../shared/lambda/metrics';
+import { lambda } from '../shared/lambda/middy';
+import { setLogKeys } from '../shared/log';
 import { clearConnection } from '../shared/store/charge-points';
 
-export const handler = async (event: WebSocketEvent) => {
+export const handler = lambda('disconnect', async (event: WebSocketEvent) => {
   const { chargePointId, connectionId } = identityFrom(event);
-  if (chargePointId) await clearConnection(chargePointId, connectionId);
+  setLogKeys({ chargePointId, connectionId });
+  metrics.disconnected();
+  if (chargePointId && (await clearConnection(chargePointId, connectionId))) await moveGauge(METRIC.connectedChargePoints, -1);
   return { statusCode: 200 };
-};
+});

@@ -249,6 +249,7 @@ export class CsmsStack extends Stack {
       stageName: settings.stageName,
       functions: Object.fromEntries(this.functions),
       tables: Object.fromEntries(Object.values(tables.tables).map((t) => [t.node.id, t])),
+      stateMachines: Object.fromEntries(workflows.machines),
       alarmEmail: settings.alarmEmail,
     });
 

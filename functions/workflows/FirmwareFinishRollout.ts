@@ -1,4 +1,5 @@
 // OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: records the rollout's outcome.
 import { finishRollout } from '../../shared/firmware/tasks';
+import { lambda } from '../../shared/lambda/middy';
 
-export const handler = (event: Parameters<typeof finishRollout>[0]) => finishRollout(event);
+export const handler = lambda('workflow', (event: Parameters<typeof finishRollout>[0]) => finishRollout(event));

@@ -1,4 +1,5 @@
 // OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: the rollout's first step.
 import { prepareRollout } from '../../shared/firmware/tasks';
+import { lambda } from '../../shared/lambda/middy';
 
-export const handler = (event: Parameters<typeof prepareRollout>[0]) => prepareRollout(event);
+export const handler = lambda('workflow', (event: Parameters<typeof prepareRollout>[0]) => prepareRollout(event));

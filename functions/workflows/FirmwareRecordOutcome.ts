@@ -1,4 +1,5 @@
 // OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: records one charge point's outcome.
 import { recordFirmwareOutcome } from '../../shared/firmware/tasks';
+import { lambda } from '../../shared/lambda/middy';
 
-export const handler = (event: Parameters<typeof recordFirmwareOutcome>[0]) => recordFirmwareOutcome(event);
+export const handler = lambda('workflow', (event: Parameters<typeof recordFirmwareOutcome>[0]) => recordFirmwareOutcome(event));

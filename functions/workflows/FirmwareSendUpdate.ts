@@ -1,4 +1,5 @@
 // OCPP 1.6 §5.19 Update Firmware / 2.0.1 L01 — firmware-update workflow task: sends UpdateFirmware with a task token.
 import { sendFirmwareUpdate } from '../../shared/firmware/tasks';
+import { lambda } from '../../shared/lambda/middy';
 
-export const handler = (event: Parameters<typeof sendFirmwareUpdate>[0]) => sendFirmwareUpdate(event);
+export const handler = lambda('workflow', (event: Parameters<typeof sendFirmwareUpdate>[0]) => sendFirmwareUpdate(event));

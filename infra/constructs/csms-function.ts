@@ -52,7 +52,8 @@ export class CsmsFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(10),
-      environment: props.environment,
+      // Powertools: service and metrics namespace (shared/lambda/metric-names.ts), 1 % of invocations log at debug.
+      environment: { POWERTOOLS_SERVICE_NAME: 'csms', POWERTOOLS_METRICS_NAMESPACE: 'CSMS', POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01', ...props.environment },
       logGroup,
       role,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
@@ -64,6 +65,7 @@ export class CsmsFunction extends NodejsFunction {
         target: 'node22',
         format: OutputFormat.CJS,
         // ESM builds first: the AWS SDK v3 tree-shakes far better from them (about half the size).
+        // ES-module-only packages (middy) need nothing more: esbuild resolves their `import` condition.
         mainFields: ['module', 'main'],
         bundleAwsSDK: true,
         externalModules: [],

@@ -6,4 +6,5 @@ import { join } from 'node:path';
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': join(__dirname, 'credentials-from-env.ts'),
+  '@smithy/core/event-streams': join(__dirname, 'no-event-streams.ts'),
 };

@@ -116,10 +116,12 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   const access = { loopback, token: apiToken };
 
   gateway.attach(server);
+  // CloudWatch's stand-in: the sums of the EMF records the handlers in this process wrote (shared/lambda/metrics.ts).
+  const { metricTotals } = await import('../../shared/lambda/metrics');
   server.on('request', (req, res) => {
     const url = req.url ?? '';
     // The stand-ins the handlers call (@connections, Step Functions) are for this process only.
-    const internal = /^(?:\/[^/]+)?\/@connections\//.test(url) || url === '/sfn' || url.startsWith('/sfn/');
+    const internal = /^(?:\/[^/]+)?\/@connections\//.test(url) || url === '/sfn' || url.startsWith('/sfn/') || url === '/metrics';
     if (internal && !isLoopbackAddress(req.socket.remoteAddress ?? '')) {
       req.resume();
       res.writeHead(403, { 'content-type': 'application/json' });
@@ -127,6 +129,10 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
       return;
     }
     if (gateway.handleManagement(req, res)) return;
+    if (req.method === 'GET' && url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ metrics: metricTotals() }));
+    }
     if (url.startsWith('/api/') || url === '/api') return serveHttpApi(api, req, res, access);
     if (url === '/sfn' || url.startsWith('/sfn/')) return stepFunctions.handle(req, res);
     if (url.startsWith('/uploads/')) return uploads.handle(req, res);

@@ -1,3 +1,4 @@
+import { countOperatorCall } from '../lambda/metrics';
 import { log } from '../log';
 import { awaitOutcome, CallFailure, sendCall } from './outbound';
 
@@ -11,6 +12,10 @@ export interface CommandResult {
  * operator API's terms (DESIGN §5). Shared by the HTTP API and the commands Lambda.
  */
 export async function runCommand(chargePointId: string, action: string, payload: unknown, timeoutMs?: number): Promise<CommandResult> {
+  return countOperatorCall(await sendAndAwait(chargePointId, action, payload, timeoutMs));
+}
+
+async function sendAndAwait(chargePointId: string, action: string, payload: unknown, timeoutMs?: number): Promise<CommandResult> {
   try {
     const sent = await sendCall(chargePointId, action, payload, { timeoutMs });
     const outcome = await awaitOutcome(sent, timeoutMs);

@@ -1,3 +1,4 @@
+import { metrics } from '../lambda/metrics';
 import { log } from '../log';
 import { adaptResponseFrom20 } from '../ocpp/adapter-2.0';
 import type { Identity } from '../ocpp/context';
@@ -36,6 +37,7 @@ export async function completeCall(frame: Exclude<Frame, { type: 2 }>, identity:
         try {
           await effect(pending.payload, payload, { chargePointId: identity.chargePointId, version, messageId: frame.id, answeredAt: at });
         } catch (e) {
+          metrics.countFailure('AnswerEffect');
           log.error('applying the effect of a call failed', { action: pending.action, chargePointId: identity.chargePointId, error: String((e as Error)?.stack ?? e) });
         }
       }

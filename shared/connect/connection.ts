@@ -22,7 +22,7 @@ import { tableName } from '../store/tables';
  *    gateway's few milliseconds between this answer and the socket being open, which step 2 of the
  *    newer connect covers with its retries.
  */
-export type ConnectOutcome = { accepted: true } | { accepted: false; status: 401 | 409; reason: string };
+export type ConnectOutcome = { accepted: true; /** The connection this one replaced, if any. */ replaced?: string } | { accepted: false; status: 401 | 409; reason: string };
 
 export interface ConnectionDeps {
   /** DeleteConnection: 'closed', or 'gone' when the gateway answers 410. */
@@ -85,7 +85,7 @@ export async function acceptConnection(
     log.info('connection refused: superseded while connecting', { chargePointId, connectionId });
     return { accepted: false, status: 409, reason: 'A newer connection of this charge point exists' };
   }
-  return { accepted: true };
+  return { accepted: true, replaced };
 }
 
 async function closeReplaced(chargePointId: string, replaced: string, replacedAtMs: number, deps: ConnectionDeps): Promise<void> {

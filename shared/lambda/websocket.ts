@@ -1,26 +1,19 @@
-import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import type { ActionHandlers, Identity } from '../ocpp/context';
-import { answerRaw } from '../ocpp/inbound';
-import { isProtocol } from '../ocpp/protocol';
+import type { MiddlewareObj } from '@middy/core';
+import type { ActionHandlers } from '../ocpp/context';
+import { ocppHandler, ocppPipeline, ROUTE_DEADLINE_MARGIN_MS, type LambdaAnswer } from '../ocpp/inbound';
+import type { CallValidation } from '../ocpp/validators';
 import type { ActionValidators } from '../ocpp/validators';
 import { generatedValidation } from '../ocpp/validators/route';
-import type { RegistrationStatus } from '../store/charge-points';
+import { identityFrom, type WebSocketEvent } from './identity';
+import { DeadlineExceeded, lambda } from './middy';
+import { postFrame } from './post';
+import type { Frame } from '../ocpp/framing';
+import type { Identity } from '../ocpp/context';
 
-/** A WebSocket event after the authorizer: its context travels with every message of the connection. */
-export type WebSocketEvent = APIGatewayProxyWebsocketEventV2 & {
-  requestContext: APIGatewayProxyWebsocketEventV2['requestContext'] & { authorizer?: Record<string, unknown> };
-};
+export { identityFrom, type WebSocketEvent };
 
-export function identityFrom(event: WebSocketEvent): Identity {
-  const a = event.requestContext.authorizer ?? {};
-  const protocol = isProtocol(a.protocol) ? a.protocol : 'ocpp1.6';
-  return {
-    chargePointId: String(a.chargePointId ?? ''),
-    protocol,
-    connectionId: event.requestContext.connectionId,
-    registrationStatus: (a.registrationStatus as RegistrationStatus) ?? 'Accepted',
-  };
-}
+/** Every two-way answer is due before the Lambda's own timeout (a timed-out Lambda makes API Gateway answer with its own JSON error). */
+const deadline = (role: string) => ({ marginMs: ROUTE_DEADLINE_MARGIN_MS(), onDeadline: () => new DeadlineExceeded(role) });
 
 /**
  * The Lambda behind a two-way route for one action: its return value is the answer frame that
@@ -29,8 +22,32 @@ export function identityFrom(event: WebSocketEvent): Identity {
  */
 export function routeHandler(action: string, handlers: ActionHandlers, validators: ActionValidators) {
   const validation = generatedValidation(action, validators);
-  return async (event: WebSocketEvent): Promise<APIGatewayProxyResultV2> => {
-    const body = await answerRaw(event.body, identityFrom(event), (a) => (a === action ? handlers : undefined), validation);
-    return body === undefined ? { statusCode: 200 } : { statusCode: 200, body };
-  };
+  return lambda<WebSocketEvent, LambdaAnswer>('route', ocppHandler() as never, {
+    middlewares: ocppPipeline((a) => (a === action ? handlers : undefined), validation),
+    deadline: deadline(action),
+  });
+}
+
+/** `$default` is one-way: the answer, if any, is posted back on the connection. */
+const postAnswer: MiddlewareObj<WebSocketEvent> = {
+  after: (request) => post(request.event, request),
+  onError: (request) => post(request.event, request),
+};
+async function post(event: WebSocketEvent, request: { response: unknown }): Promise<void> {
+  const answer = request.response as LambdaAnswer | undefined;
+  if (!answer) return;
+  if (answer.body !== undefined) await postFrame(identityFrom(event).connectionId, answer.body);
+  request.response = { statusCode: 200 };
+}
+
+/** The `$default` Lambda: any action from the route table, and the answers to our calls. */
+export function routerHandler(
+  handlersFor: (action: string) => ActionHandlers | undefined,
+  validation: CallValidation,
+  onAnswer: (frame: Exclude<Frame, { type: 2 }>, identity: Identity, raw: string) => Promise<unknown>,
+) {
+  return lambda<WebSocketEvent, LambdaAnswer>('router', ocppHandler(onAnswer) as never, {
+    middlewares: ocppPipeline(handlersFor, validation, { afterMetrics: [postAnswer] }),
+    deadline: deadline('$default'),
+  });
 }

@@ -1,56 +1,94 @@
-import { log } from '../log';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { identityFrom, type WebSocketEvent } from '../lambda/identity';
+import { metrics } from '../lambda/metrics';
+import type { AnyMiddleware } from '../lambda/middy';
+import { log, setLogKeys } from '../log';
 import { logExchange } from '../store/message-log';
 import { adaptRequestFrom20, adaptResponseTo20 } from './adapter-2.0';
-import type { ActionHandlers, CallContext, Identity } from './context';
-import { INTERNAL_ERROR_DESCRIPTION, OcppError, wireCode } from './errors';
+import type { ActionHandlers, ActionImpl, CallContext, Identity } from './context';
+import { INTERNAL_ERROR_DESCRIPTION, OcppError, wireCode, type ErrorCode } from './errors';
 import { CALL, errorFrame, FrameError, parseFrame, resultFrame, type Frame } from './framing';
 import { versionOf } from './protocol';
 import { payloadError, type CallValidation } from './validators';
 
 /**
- * Turns one inbound CALL into the frame to send back: validates the request, gates on the
- * registration status, runs the action, validates our answer. Never throws.
- * `validation` is the router's runtime Ajv (shared/ocpp/validation.ts, any action) or a route
- * Lambda's generated validators (shared/ocpp/validators, its one action): this module imports
- * neither, so a route Lambda's bundle carries no schema set and no Ajv compiler.
+ * The OCPP route pipeline as middy middlewares (docs/architecture.md "One inbound message"),
+ * outermost first:
+ *
+ *   ocppMetrics → audit → callErrorMapper → frameParsing → identity → registrationGate
+ *     → adapter20 → requestValidation → responseValidation → handler (the action's domain function)
+ *
+ * inside the factory's Logger and Metrics flush (shared/lambda/middy.ts). On the way out, the
+ * response validation checks our answer, the 2.0 adapter turns it back into 2.0, the frame
+ * parsing frames it as a CALLRESULT. Any failure on the way in or out reaches the CALLERROR
+ * mapper, which *sets* the CALLERROR as the response, so the audit log and the metrics (outside
+ * it) see every outcome. `validation` is the router's runtime Ajv (shared/ocpp/validation.ts, any
+ * action) or a route Lambda's generated validators (shared/ocpp/validators, its one action): this
+ * module imports neither, so a route Lambda's bundle carries no schema set and no Ajv compiler.
  */
-export async function answerCall(
-  frame: Extract<Frame, { type: typeof CALL }>,
-  identity: Identity,
-  handlers: ActionHandlers | undefined,
-  validation: CallValidation,
-  receivedAt = new Date(),
-): Promise<string> {
-  const version = versionOf(identity.protocol);
-  const ctx: CallContext = { ...identity, version, messageId: frame.id, action: frame.action, receivedAt };
-  let out: string;
-  try {
-    const impl = handlers?.[version];
-    if (!impl) {
-      // OCPP-J: NotImplemented = action unknown to the receiver; NotSupported = known but not supported.
-      throw validation.isKnownAction(version, frame.action)
-        ? new OcppError('NotSupported', `${frame.action} is not supported by this CSMS for OCPP ${version}`)
-        : new OcppError('NotImplemented', `Unknown action ${frame.action}`);
-    }
-    if (identity.registrationStatus !== 'Accepted' && !handlers.allowedBeforeAccepted) {
-      // 1.6 §4.2: no requests until Accepted; 2.0.1 B02.FR.09/B03: SecurityError while Pending/Rejected.
-      throw new OcppError('SecurityError', `Charge point is ${identity.registrationStatus}: only BootNotification is accepted`);
-    }
-    const request = identity.protocol === 'ocpp2.0' ? adaptRequestFrom20(frame.action, frame.payload) : frame.payload;
-    const badRequest = validation.check(version, frame.action, 'req', request);
-    if (badRequest) throw payloadError(badRequest);
-    const response = await impl(request, ctx);
-    const invalid = validation.check(version, frame.action, 'conf', response);
-    if (invalid) {
-      log.error('our response failed its schema', { action: frame.action, chargePointId: identity.chargePointId, reason: invalid.message });
-      throw new OcppError('InternalError', INTERNAL_ERROR_DESCRIPTION);
-    }
-    out = resultFrame(frame.id, identity.protocol === 'ocpp2.0' ? adaptResponseTo20(frame.action, response) : response);
-  } catch (e) {
-    out = errorFrameFor(frame.id, e, identity);
-  }
-  await logExchange(identity.chargePointId, frame, out, receivedAt);
-  return out;
+
+/** What the pipeline knows about one inbound message, on the Lambda context for the handler. */
+export interface OcppState {
+  raw: string | undefined;
+  receivedAt: Date;
+  frame?: Frame;
+  identity?: Identity;
+  impl?: ActionImpl;
+  call?: CallContext;
+  /** The request payload as the domain function gets it (2.0 adapted to 2.0.1). */
+  request?: unknown;
+  /** The CALLERROR code we answered with (2.0.1 spelling), if any. */
+  errorCode?: ErrorCode;
+}
+export type OcppContext = Context & { ocpp: OcppState };
+export interface LambdaAnswer {
+  statusCode: number;
+  body?: string;
+}
+type OcppRequest = Request<WebSocketEvent, unknown, unknown, Context>;
+
+const stateOf = (request: OcppRequest): OcppState => (request.context as OcppContext).ocpp;
+const identityOf = (request: OcppRequest): Identity => stateOf(request).identity ?? identityFrom(request.event);
+const isCall = (s: OcppState): s is OcppState & { frame: Extract<Frame, { type: typeof CALL }> } => s.frame?.type === CALL;
+
+/** Starts the message's state; counts messages by action and protocol and CALLERRORs by code. */
+export const ocppMetrics: MiddlewareObj<WebSocketEvent> = {
+  before: (request) => {
+    (request.context as OcppContext).ocpp = { raw: request.event.body, receivedAt: new Date() };
+  },
+  after: (request) => countOutcome(request as OcppRequest),
+  onError: (request) => countOutcome(request as OcppRequest),
+};
+function countOutcome(request: OcppRequest): void {
+  const s = stateOf(request);
+  if (!s) return;
+  if (isCall(s)) metrics.message(s.frame.action, identityOf(request).protocol);
+  if (s.errorCode) metrics.callError(s.errorCode);
+}
+
+/**
+ * One audit-log write per answered CALL (shared/store/message-log.ts, which never throws). The
+ * write is given until shortly before the Lambda's deadline, so a slow table cannot cost the
+ * charge point its answer.
+ */
+export const audit: MiddlewareObj<WebSocketEvent> = {
+  after: (request) => writeAudit(request as OcppRequest),
+  onError: (request) => writeAudit(request as OcppRequest),
+};
+const AUDIT_RESERVE_MS = 200;
+async function writeAudit(request: OcppRequest): Promise<void> {
+  const s = stateOf(request);
+  const body = (request.response as LambdaAnswer | undefined)?.body;
+  if (!s || !isCall(s) || body === undefined) return;
+  const write = logExchange(identityOf(request).chargePointId, s.frame, body, s.receivedAt);
+  const remaining = request.context.getRemainingTimeInMillis?.();
+  if (remaining === undefined) return write;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), Math.max(0, remaining - AUDIT_RESERVE_MS))));
+  const outcome = await Promise.race([write, late]);
+  clearTimeout(timer);
+  if (outcome === 'late') log.warn('message log write still running at the deadline; answering without waiting');
 }
 
 /** The single place where any failure becomes a CALLERROR with the version's spelling. */
@@ -65,24 +103,153 @@ export function errorFrameFor(id: string, e: unknown, identity: Pick<Identity, '
  * For a frame that cannot be parsed: the CALLERROR to send, or undefined when no id can be read
  * (2.0.1 part 4 §4.2.3 answers those under message id "-1"; 1.6 has no way to answer them).
  */
-export function answerBrokenFrame(e: FrameError, identity: Identity): string | undefined {
+export function answerBrokenFrame(e: FrameError, identity: Pick<Identity, 'protocol' | 'chargePointId'>): string | undefined {
   const id = e.id ?? (identity.protocol === 'ocpp1.6' ? undefined : '-1');
   return id === undefined ? undefined : errorFrameFor(id, e, identity);
 }
 
-/** A two-way route's whole job: body in, frame out (or nothing when no answer is owed). */
-export async function answerRaw(
-  body: string | undefined,
-  identity: Identity,
-  handlersFor: (action: string) => ActionHandlers | undefined,
-  validation: CallValidation,
-): Promise<string | undefined> {
-  let frame: Frame;
-  try {
-    frame = parseFrame(body);
-  } catch (e) {
-    return answerBrokenFrame(e as FrameError, identity);
-  }
-  if (frame.type !== CALL) return undefined;
-  return answerCall(frame, identity, handlersFor(frame.action), validation);
+/**
+ * Every failure of a CALL (or of an unreadable frame) becomes the CALLERROR response here, in
+ * `onError`, so the middlewares outside still see the outcome. A failure while handling a
+ * CALLRESULT/CALLERROR (router only) has no answer and fails the invocation.
+ */
+export const callErrorMapper: MiddlewareObj<WebSocketEvent> = {
+  onError: (request) => {
+    const r = request as OcppRequest;
+    const s = stateOf(r);
+    const e = r.error;
+    const identity = identityOf(r);
+    if (e instanceof FrameError) {
+      const body = answerBrokenFrame(e, identity);
+      if (body !== undefined) s.errorCode = e.code;
+      r.response = body === undefined ? { statusCode: 200 } : { statusCode: 200, body };
+    } else if (s && isCall(s)) {
+      s.errorCode = e instanceof OcppError ? e.code : 'InternalError';
+      r.response = { statusCode: 200, body: errorFrameFor(s.frame.id, e, identity) };
+    }
+  },
+};
+
+/** Parses the frame on the way in; frames the domain function's answer as a CALLRESULT on the way out. */
+export const frameParsing: MiddlewareObj<WebSocketEvent> = {
+  before: (request) => {
+    const s = stateOf(request as OcppRequest);
+    s.frame = parseFrame(request.event.body);
+    setLogKeys({ messageId: s.frame.id, action: s.frame.type === CALL ? s.frame.action : undefined });
+  },
+  after: (request) => {
+    const s = stateOf(request as OcppRequest);
+    request.response = isCall(s) ? { statusCode: 200, body: resultFrame(s.frame.id, request.response) } : { statusCode: 200 };
+  },
+};
+
+/** The caller from the authorizer context (chargePointId, protocol, registrationStatus): no table read. */
+export const identity: MiddlewareObj<WebSocketEvent> = {
+  before: (request) => {
+    const who = identityFrom(request.event);
+    stateOf(request as OcppRequest).identity = who;
+    setLogKeys({ chargePointId: who.chargePointId, protocol: who.protocol, connectionId: who.connectionId });
+  },
+};
+
+/**
+ * Finds the action's implementation for the caller's version (NotImplemented: unknown action;
+ * NotSupported: known but not supported) and refuses anything but the actions allowed before
+ * acceptance from a charge point that is not Accepted (1.6 §4.2; 2.0.1 B02.FR.09/B03: SecurityError).
+ */
+export function registrationGate(handlersFor: (action: string) => ActionHandlers | undefined, validation: CallValidation): MiddlewareObj<WebSocketEvent> {
+  return {
+    before: (request) => {
+      const s = stateOf(request as OcppRequest);
+      if (!isCall(s)) return;
+      const who = s.identity!;
+      const version = versionOf(who.protocol);
+      const handlers = handlersFor(s.frame.action);
+      const impl = handlers?.[version];
+      if (!handlers || !impl) {
+        throw validation.isKnownAction(version, s.frame.action)
+          ? new OcppError('NotSupported', `${s.frame.action} is not supported by this CSMS for OCPP ${version}`)
+          : new OcppError('NotImplemented', `Unknown action ${s.frame.action}`);
+      }
+      if (who.registrationStatus !== 'Accepted' && !handlers.allowedBeforeAccepted) {
+        throw new OcppError('SecurityError', `Charge point is ${who.registrationStatus}: only BootNotification is accepted`);
+      }
+      s.impl = impl;
+      s.call = { ...who, version, messageId: s.frame.id, action: s.frame.action, receivedAt: s.receivedAt };
+    },
+  };
 }
+
+/** `ocpp2.0`: payloads in and out are adapted to 2.0.1 (docs/ocpp-2.0-differences.md). */
+export const adapter20: MiddlewareObj<WebSocketEvent> = {
+  before: (request) => {
+    const s = stateOf(request as OcppRequest);
+    if (!isCall(s)) return;
+    s.request = s.identity!.protocol === 'ocpp2.0' ? adaptRequestFrom20(s.frame.action, s.frame.payload) : s.frame.payload;
+  },
+  after: (request) => {
+    const s = stateOf(request as OcppRequest);
+    if (isCall(s) && s.identity!.protocol === 'ocpp2.0') request.response = adaptResponseTo20(s.frame.action, request.response);
+  },
+};
+
+/** The request against the official schema of its action and version (Ajv keyword → CALLERROR code). */
+export function requestValidation(validation: CallValidation): MiddlewareObj<WebSocketEvent> {
+  return {
+    before: (request) => {
+      const s = stateOf(request as OcppRequest);
+      if (!isCall(s)) return;
+      const bad = validation.check(s.call!.version, s.frame.action, 'req', s.request);
+      if (bad) throw payloadError(bad);
+    },
+  };
+}
+
+/** Our answer against its schema: an invalid answer of ours becomes InternalError and a log line, never a wrong frame. */
+export function responseValidation(validation: CallValidation): MiddlewareObj<WebSocketEvent> {
+  return {
+    after: (request) => {
+      const s = stateOf(request as OcppRequest);
+      if (!isCall(s)) return;
+      const invalid = validation.check(s.call!.version, s.frame.action, 'conf', request.response);
+      if (invalid) {
+        log.error('our response failed its schema', { reason: invalid.message });
+        throw new OcppError('InternalError', INTERNAL_ERROR_DESCRIPTION);
+      }
+    },
+  };
+}
+
+/** The whole pipeline, for a route Lambda (one action) or the router (any action). */
+export function ocppPipeline(handlersFor: (action: string) => ActionHandlers | undefined, validation: CallValidation, extra: { afterMetrics?: AnyMiddleware[] } = {}): AnyMiddleware[] {
+  return [
+    ocppMetrics,
+    ...(extra.afterMetrics ?? []),
+    audit,
+    callErrorMapper,
+    frameParsing,
+    identity,
+    registrationGate(handlersFor, validation),
+    adapter20,
+    requestValidation(validation),
+    responseValidation(validation),
+  ];
+}
+
+/**
+ * The pipeline's handler: a CALL runs the action's domain function; anything else (only the
+ * router gets CALLRESULTs and CALLERRORs) goes to `other`, and a route Lambda owes no answer.
+ */
+export function ocppHandler(other?: (frame: Exclude<Frame, { type: typeof CALL }>, identity: Identity, raw: string) => Promise<unknown>) {
+  return async (_event: WebSocketEvent, context: Context): Promise<unknown> => {
+    const s = (context as OcppContext).ocpp;
+    if (isCall(s)) return s.impl!(s.request, s.call!);
+    if (other) await other(s.frame as Exclude<Frame, { type: typeof CALL }>, s.identity!, s.raw ?? '');
+    return undefined;
+  };
+}
+
+/** Shortens how long a two-way route may run: the CALLERROR must reach API Gateway before the Lambda times out. */
+export const ROUTE_DEADLINE_MARGIN_MS = () => Number(process.env.CSMS_DEADLINE_MARGIN_MS ?? 1000);
+
+export { INTERNAL_ERROR_DESCRIPTION };

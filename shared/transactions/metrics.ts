@@ -1,3 +1,4 @@
+import { metrics } from '../lambda/metrics';
 import { log } from '../log';
 
 /**
@@ -19,5 +20,7 @@ export function recordHookFailure(hook: string, fields: { chargePointId: string;
     TransactionHookFailures: 1,
   };
   process.stdout.write(JSON.stringify(line) + '\n');
+  // The shared metric the TransactionHook alarm watches (Failures kind=TransactionHook, infra/constructs/observability.ts).
+  metrics.countFailure('TransactionHook');
   log.error('transaction hook failed', { hook, chargePointId: fields.chargePointId, transactionId: fields.transactionId, error: String((fields.error as Error)?.stack ?? fields.error) });
 }

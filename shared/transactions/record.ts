@@ -4,6 +4,7 @@ import { log } from '../log';
 import { applyTransactionChange, type ChangeResult, type Generation, type TokenFields, type TransactionChange } from '../store/transactions';
 import { NUMBER_OUT_OF_RANGE, recordAnomaly, UNKNOWN_TRANSACTION } from './anomalies';
 import { releaseGroupOf } from './concurrency';
+import { countTransaction } from '../lambda/gauges';
 import { runTransactionHooks } from './hooks';
 import { storable } from './numbers';
 import './all-hooks';
@@ -66,6 +67,9 @@ export async function recordTransactionChange(c: TransactionChange, detail: Mess
     await releaseGroupOf(item).catch((e) => log.error('could not release a group claim', { chargePointId: c.chargePointId, transactionId: c.transactionId, error: String(e) }));
   }
   await runTransactionHooks(item);
+  // Started/stopped/energy metrics and the active-transactions gauge, once per transaction (shared/lambda/gauges.ts).
+  if (result.started) await countTransaction('started', item);
+  if (result.stopped) await countTransaction('stopped', item);
   return result;
 }
 

@@ -1,4 +1,5 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { metrics } from '../lambda/metrics';
 import { log } from '../log';
 
 /**
@@ -22,6 +23,8 @@ export async function resumeTask(taskToken: string, outcome: { ok: true; output:
     else await sfnClient().send(new SendTaskFailureCommand({ taskToken, error: outcome.error.slice(0, 256), cause: outcome.cause.slice(0, 32768) }));
   } catch (e) {
     // A token of an execution that already timed out or was stopped: nothing left to resume.
+    // Not a fault of ours when the execution timed out meanwhile; anything else is counted.
+    if ((e as { name?: string })?.name !== 'TaskTimedOut') metrics.countFailure('WorkflowResume');
     log.warn('could not resume workflow task', { error: String(e) });
   }
 }

@@ -34,7 +34,10 @@ describe('a bundled route Lambda', () => {
         },
       });
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual({ statusCode: 200, body: JSON.stringify([3, 'm1', {}]) });
+      // stdout: the EMF record of the invocation's metrics (what CloudWatch turns into metrics), then the answer.
+      const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines.at(-1)).toEqual({ statusCode: 200, body: JSON.stringify([3, 'm1', {}]) });
+      expect(lines).toContainEqual(expect.objectContaining({ Messages: 1, action: 'StatusNotification', protocol: 'ocpp1.6', _aws: expect.anything() }));
       expect((await csms.api.get(`/charge-points/${id}`)).body.connectors['1']).toMatchObject({ status: 'Charging' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -594,10 +594,55 @@ describe('stack size', () => {
 });
 
 describe('observability', () => {
-  it('has a dashboard and one error alarm per Lambda', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+  const alarmOn = (namespace: string, metricName: string, dims: Record<string, unknown> = {}) =>
+    alarms().filter((p) => p.Namespace === namespace && p.MetricName === metricName && Object.entries(dims).every(([k, v]) => (p.Dimensions ?? []).some((d: { Name: string; Value: unknown }) => d.Name === k && JSON.stringify(d.Value) === JSON.stringify(v))));
+  const topicRef = () => ofType('AWS::SNS::Topic').map(([id]) => id);
+
+  it('has one dashboard whose name includes the region (dashboard names are global per account)', () => {
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', ofType('AWS::Lambda::Function').length);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 });
+    const [, dash] = ofType('AWS::CloudWatch::Dashboard')[0];
+    expect(JSON.stringify(dash.Properties.DashboardName)).toContain('AWS::Region');
+    const body = JSON.stringify(dash.Properties.DashboardBody);
+    for (const title of ['Connected charge points', 'Messages per second by action', 'Active transactions', 'Energy delivered per hour', 'CALLERRORs sent by code', 'refused', 'Handler duration p99 (ms): routes', 'Handler duration p99 (ms): connections', 'Firmware rollouts']) expect(body).toContain(title);
+  });
+
+  it('alarms on every Lambda\'s errors and on throttles in the account', () => {
+    expect(alarmOn('AWS/Lambda', 'Errors')).toHaveLength(ofType('AWS::Lambda::Function').length);
+    expect(alarmOn('AWS/Lambda', 'Throttles')).toHaveLength(1);
+  });
+
+  it('alarms on InternalError answers, lost work and operator API 5xx (the CSMS\'s own metrics)', () => {
+    expect(alarmOn('CSMS', 'CallErrors', { service: 'csms', code: 'InternalError' })).toHaveLength(1);
+    for (const kind of ['AnswerEffect', 'TransactionHook', 'WorkflowResume']) expect(alarmOn('CSMS', 'Failures', { kind })).toHaveLength(1);
+    expect(alarmOn('CSMS', 'ApiErrors', { class: '5xx' })).toHaveLength(1);
+  });
+
+  it('alarms on WebSocket integration errors and client error (throttled connect) spikes', () => {
+    expect(alarmOn('AWS/ApiGateway', 'IntegrationError')).toHaveLength(1);
+    expect(alarmOn('AWS/ApiGateway', 'ClientError')[0]).toMatchObject({ Threshold: 100 });
+  });
+
+  it('alarms on failed executions of every state machine', () => {
+    expect(alarmOn('AWS/States', 'ExecutionsFailed')).toHaveLength(ofType('AWS::StepFunctions::StateMachine').length);
+  });
+
+  it('alarms on DynamoDB throttles of every table, its global secondary indexes included', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    const math = alarms().filter((p) => (p.Metrics ?? []).some((m: { MetricStat?: { Metric: { Namespace: string } } }) => m.MetricStat?.Metric.Namespace === 'AWS/DynamoDB'));
+    expect(math).toHaveLength(tables.length);
+    for (const [id, t] of tables) {
+      const alarm = math.find((p) => JSON.stringify(p.Metrics).includes(`"Ref":"${id}"`));
+      expect(alarm).toBeDefined();
+      const watched = alarm!.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat).map((m: { MetricStat: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }) =>
+        `${m.MetricStat.Metric.MetricName}:${m.MetricStat.Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value ?? ''}`);
+      const indexes = (t.Properties.GlobalSecondaryIndexes ?? []).map((g: { IndexName: string }) => g.IndexName);
+      expect(watched.sort()).toEqual(['', ...indexes].flatMap((ix: string) => [`ReadThrottleEvents:${ix}`, `WriteThrottleEvents:${ix}`]).sort());
+    }
+  });
+
+  it('sends every alarm to the alarm topic', () => {
+    for (const p of alarms()) expect(topicRef()).toContain(p.AlarmActions[0].Ref);
   });
 });
 
