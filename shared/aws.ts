@@ -2,12 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from './config';
+import { LeanDynamoClient, type OperationHook } from './dynamo-client';
 
 /**
  * AWS SDK clients, created once per process (Lambda container) and shared by all handlers.
  * Endpoints come from the environment, so the same code talks to AWS or to the local runtime.
  */
 let doc: DynamoDBDocumentClient | undefined;
+let lean: LeanDynamoClient | undefined;
 let mgmt: { endpoint: string; client: ApiGatewayManagementApiClient } | undefined;
 
 /** Counts DynamoDB operations by command name (read by `npm run bench`). */
@@ -58,34 +60,52 @@ function operationStat(commandName: string, input: Record<string, unknown> | und
   return stat;
 }
 
+/** Counts the operation and records its stats (the same bookkeeping for both send paths). */
+const recordOperation: OperationHook = (commandName, input) => {
+  dynamoOperationCounts.set(commandName, (dynamoOperationCounts.get(commandName) ?? 0) + 1);
+  const stat = operationStat(commandName, input);
+  const track = dynamoCapacityTracking.enabled && CAPACITY_COMMANDS.has(commandName);
+  return {
+    input: track ? { ...input, ReturnConsumedCapacity: 'TOTAL' } : input,
+    done: (output, failed) => {
+      if (failed) stat.failed++;
+      else if (track) stat.capacityUnits += capacityOf(output as { ConsumedCapacity?: unknown });
+    },
+  };
+};
+
+/** Connections kept open to DynamoDB (CSMS_DYNAMODB_MAX_SOCKETS; the SDK's default is 50). */
+const maxSockets = () => {
+  const n = Number(process.env.CSMS_DYNAMODB_MAX_SOCKETS);
+  return Number.isInteger(n) && n > 0 ? n : 50;
+};
+
+/**
+ * The document client every store uses. Its `send` takes the lib-dynamodb commands; the data-plane
+ * ones go straight over DynamoDB's JSON protocol (shared/dynamo-client.ts: same signing,
+ * credentials, endpoint, marshalling, errors and retries as the SDK, a fraction of its CPU), the
+ * rest through the SDK client.
+ */
 export function db(): DynamoDBDocumentClient {
   if (!doc) {
     const client = new DynamoDBClient({ endpoint: config.dynamoEndpoint(), maxAttempts: 5 });
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const name = context.commandName ?? 'unknown';
-        dynamoOperationCounts.set(name, (dynamoOperationCounts.get(name) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countOperations' },
-    );
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as Record<string, unknown>;
-        const stat = operationStat(context.commandName ?? 'unknown', input);
-        const track = dynamoCapacityTracking.enabled && CAPACITY_COMMANDS.has(context.commandName ?? '');
+        const { input, done } = recordOperation(context.commandName ?? 'unknown', args.input as Record<string, unknown>);
         try {
-          const out = await next(track ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } } : args);
-          if (track) stat.capacityUnits += capacityOf(out.output as { ConsumedCapacity?: unknown });
+          const out = await next({ ...args, input });
+          done(out.output as unknown as Record<string, unknown>, false);
           return out;
         } catch (e) {
-          stat.failed++;
+          done(undefined, true);
           throw e;
         }
       },
       { step: 'initialize', name: 'recordOperationStats' },
     );
-    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const sdkDoc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    lean = new LeanDynamoClient(client, sdkDoc, config.dynamoEndpoint(), { maxSockets: maxSockets(), maxAttempts: 5, requestTimeoutMs: 10_000 }, recordOperation);
+    doc = lean as unknown as DynamoDBDocumentClient;
   }
   return doc;
 }
@@ -100,6 +120,8 @@ export function connections(): ApiGatewayManagementApiClient {
 
 /** Forget cached clients (the local runtime calls this after pointing the environment elsewhere). */
 export function resetClients(): void {
+  lean?.destroy();
+  lean = undefined;
   doc = undefined;
   mgmt = undefined;
 }
