@@ -8,7 +8,8 @@
  * validation and the WebSocket work together. This client keeps what the SDK does that matters
  * here and the same code runs on AWS and locally:
  *   - the DynamoDB JSON protocol (`X-Amz-Target: DynamoDB_20120810.<Operation>`, `application/x-amz-json-1.0`);
- *   - SigV4 signing with the SDK's own signer and the SDK client's own credential provider and region;
+ *   - SigV4 signing (`signV4` below: the algorithm of @smithy/signature-v4 on node:crypto, checked
+ *     against it in test/unit/dynamo-client.test.ts) with the SDK client's own credential provider and region;
  *   - the endpoint the SDK resolves for the region (or DYNAMODB_ENDPOINT), resolved once;
  *   - the document client's marshalling (lib-dynamodb's key nodes of each command, util-dynamodb's
  *     marshall/unmarshall with `removeUndefinedValues`);
@@ -33,8 +34,7 @@ import {
   TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { createHash, createHmac } from 'node:crypto';
 
 /**
  * lib-dynamodb command class → DynamoDB operation (the low-level command is `${operation}Command`).
@@ -141,6 +141,47 @@ const THROTTLING = new Set([
 const TRANSIENT = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'InternalServerError', 'InternalError']);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
+const signingKeys = new Map<string, Buffer>();
+
+/**
+ * AWS Signature Version 4 of a request without query string: the headers to add (x-amz-date,
+ * x-amz-security-token when the credentials have one, authorization). Every given header is signed.
+ * The derived signing key is cached per day, region, service and secret, as the SDK's signer does.
+ */
+export function signV4(req: { method: string; path: string; headers: Record<string, string>; body: string }, credentials: Credentials, region: string, service: string, date = new Date()): Record<string, string> {
+  const amzDate = date.toISOString().replace(/[-:]|\.\d{3}/g, '');
+  const day = amzDate.slice(0, 8);
+  const headers: Record<string, string> = { ...req.headers, 'x-amz-date': amzDate };
+  if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
+  const names = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const lower: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = String(v).trim().replace(/\s+/g, ' ');
+  const signedHeaders = names.join(';');
+  const canonical = `${req.method}\n${req.path}\n\n${names.map((n) => `${n}:${lower[n]}\n`).join('')}\n${signedHeaders}\n${sha256Hex(req.body)}`;
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const keyId = `${day}/${region}/${service}/${credentials.secretAccessKey}`;
+  let key = signingKeys.get(keyId);
+  if (!key) {
+    const hmac = (k: string | Buffer, d: string) => createHmac('sha256', k).update(d, 'utf8').digest();
+    key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), service), 'aws4_request');
+    if (signingKeys.size > 50) signingKeys.clear();
+    signingKeys.set(keyId, key);
+  }
+  const signature = createHmac('sha256', key).update(`AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`, 'utf8').digest('hex');
+  const out: Record<string, string> = { 'x-amz-date': amzDate };
+  if (credentials.sessionToken) out['x-amz-security-token'] = credentials.sessionToken;
+  out.authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  return out;
+}
+
 interface Wire {
   status: number;
   headers: IncomingMessage['headers'];
@@ -159,8 +200,8 @@ export interface LeanOptions {
 export type OperationHook = (commandName: string, input: Record<string, unknown>) => { input: Record<string, unknown>; done: (output: Record<string, unknown> | undefined, failed: boolean) => void };
 
 export class LeanDynamoClient {
-  private readonly signer: SignatureV4;
-  private target?: Promise<URL>;
+  private target?: Promise<{ url: URL; region: string }>;
+  private identity?: Promise<Credentials>;
   private readonly agent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
 
@@ -171,32 +212,35 @@ export class LeanDynamoClient {
     private readonly options: LeanOptions,
     private readonly hook?: OperationHook,
   ) {
-    this.signer = new SignatureV4({
-      service: 'dynamodb',
-      region: () => sdk.config.region(),
-      credentials: () => sdk.config.credentials(),
-      sha256: Hash.bind(null, 'sha256'),
-    });
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: 'lifo' as const };
     this.agent = new HttpAgent(agentOptions);
     this.httpsAgent = new HttpsAgent(agentOptions);
   }
 
-  /** The endpoint: DYNAMODB_ENDPOINT when set, else what the SDK's endpoint rules give for the region. */
-  private url(): Promise<URL> {
+  /** The region and endpoint: DYNAMODB_ENDPOINT when set, else what the SDK's endpoint rules give for the region. */
+  private target_(): Promise<{ url: URL; region: string }> {
     this.target ??= (async () => {
-      if (this.endpoint) return new URL(this.endpoint);
       const region = await this.sdk.config.region();
+      if (this.endpoint) return { url: new URL(this.endpoint), region };
       const resolved = this.sdk.config.endpointProvider({
         Region: region,
         UseFIPS: await this.sdk.config.useFipsEndpoint(),
         UseDualStack: await this.sdk.config.useDualstackEndpoint(),
         AccountIdEndpointMode: 'disabled',
       } as never);
-      return new URL(resolved.url.href);
+      return { url: new URL(resolved.url.href), region };
     })();
     this.target.catch(() => (this.target = undefined));
     return this.target;
+  }
+
+  /** The SDK client's credentials, asked again when they expire within 5 minutes (as the SDK does). */
+  private async credentials(): Promise<Credentials> {
+    const cached = this.identity && (await this.identity.catch(() => undefined));
+    if (cached && (!cached.expiration || cached.expiration.getTime() - Date.now() > 300_000)) return cached;
+    this.identity = this.sdk.config.credentials() as Promise<Credentials>;
+    this.identity.catch(() => (this.identity = undefined));
+    return this.identity;
   }
 
   /** Same signature as DynamoDBDocumentClient.send for the lib-dynamodb commands. */
@@ -262,30 +306,22 @@ export class LeanDynamoClient {
   }
 
   private async post(operation: string, body: string): Promise<Wire> {
-    const url = await this.url();
+    const { url, region } = await this.target_();
     const https = url.protocol === 'https:';
-    const signed = await this.signer.sign({
-      method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: url.pathname || '/',
-      query: {},
-      headers: {
-        host: url.host,
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': `DynamoDB_20120810.${operation}`,
-        'content-length': String(Buffer.byteLength(body)),
-      },
-      body,
-    });
+    const headers: Record<string, string> = {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      'content-length': String(Buffer.byteLength(body)),
+    };
+    Object.assign(headers, signV4({ method: 'POST', path: url.pathname || '/', headers, body }, await this.credentials(), region, 'dynamodb'));
     return new Promise<Wire>((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)({
         method: 'POST',
         hostname: url.hostname,
         port: url.port || (https ? 443 : 80),
         path: url.pathname || '/',
-        headers: signed.headers,
+        headers,
         agent: https ? this.httpsAgent : this.agent,
       }, (res) => {
         const chunks: Buffer[] = [];

@@ -11,7 +11,9 @@ import {
   TransactGetCommand, TransactWriteCommand, UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { startDynamo } from '../../infra/local/dynamo';
-import { LeanDynamoClient } from '../../shared/dynamo-client';
+import { Hash } from '@smithy/hash-node';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { LeanDynamoClient, signV4 } from '../../shared/dynamo-client';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let dynamo: Awaited<ReturnType<typeof startDynamo>>;
@@ -98,6 +100,23 @@ describe('lean DynamoDB client, side by side with the SDK document client', () =
   it('answers a bad request with its DynamoDB error name, without retrying it', async () => {
     const e = await lean.send(new GetCommand({ TableName: 'NoSuchTable', Key: { id: 'x' } })).catch((x: unknown) => x);
     expect(e).toMatchObject({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400, attempts: 1 } });
+  });
+});
+
+describe('SigV4', () => {
+  it.each([
+    ['long-term credentials', { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }],
+    ['session credentials', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token/with+chars==' }],
+  ])('signs exactly as the SDK signer does (%s)', async (_name, creds) => {
+    const date = new Date('2026-11-22T01:21:58.171Z');
+    const body = JSON.stringify({ TableName: 'ChargePoints', Key: { chargePointId: { S: 'CP  1 é' } } });
+    const headers = { host: 'dynamodb.eu-west-1.amazonaws.com', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem', 'content-length': String(Buffer.byteLength(body)) };
+    const sdkSigner = new SignatureV4({ service: 'dynamodb', region: 'eu-west-1', credentials: creds, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
+    const bySdk = await sdkSigner.sign({ method: 'POST', protocol: 'https:', hostname: headers.host, path: '/', query: {}, headers: { ...headers }, body }, { signingDate: date });
+    const ours = signV4({ method: 'POST', path: '/', headers, body }, creds, 'eu-west-1', 'dynamodb', date);
+    expect(ours.authorization).toBe(bySdk.headers.authorization);
+    expect(ours['x-amz-date']).toBe(bySdk.headers['x-amz-date']);
+    expect(ours['x-amz-security-token']).toBe(bySdk.headers['x-amz-security-token']);
   });
 });
 
