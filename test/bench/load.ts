@@ -116,6 +116,8 @@ export interface LoadOptions {
 }
 
 const CLK_TCK = 100;
+/** A figure for a progress line (NaN arrives as null over IPC). */
+const num = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–');
 
 function cpuTicks(pid: number): number | undefined {
   try {
@@ -245,7 +247,7 @@ async function runServer(kind: 'csms' | 'bare', opts: LoadOptions, withRamp: boo
         latencyMs: r.latencyMs, stuck: r.stuck, backlog: r.backlog,
         cores: { server: serverCores, database: cores(t0?.database, t1.database), loadGenerator: r.loadGeneratorCores },
       };
-      progress(`load: ${kind} ${label}: ${Math.round(p.messagesPerSecond)} msg/s${p.sessionsPerSecond !== undefined ? ` (${p.sessionsPerSecond.toFixed(1)} sessions/s)` : ''}, p50 ${p.latencyMs.p50.toFixed(2)} ms, p99 ${p.latencyMs.p99.toFixed(2)} ms${p.serverCpuSPer1000 !== undefined ? `, server CPU ${p.serverCpuSPer1000.toFixed(2)} s/1000 msg` : ''}${p.errors ? `, ${p.errors} errors` : ''}${p.errorSamples?.length ? ` (${p.errorSamples[0]})` : ''}`);
+      progress(`load: ${kind} ${label}: ${Math.round(p.messagesPerSecond)} msg/s${typeof p.sessionsPerSecond === 'number' ? ` (${p.sessionsPerSecond.toFixed(1)} sessions/s)` : ''}, p50 ${num(p.latencyMs.p50)} ms, p99 ${num(p.latencyMs.p99)} ms${typeof p.serverCpuSPer1000 === 'number' ? `, server CPU ${p.serverCpuSPer1000.toFixed(2)} s/1000 msg` : ''}${p.errors ? `, ${p.errors} errors` : ''}${p.errorSamples?.length ? ` (${p.errorSamples[0]})` : ''}`);
       return p;
     };
 
@@ -292,7 +294,7 @@ async function runServer(kind: 'csms' | 'bare', opts: LoadOptions, withRamp: boo
       const cores = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : (b - a) / CLK_TCK / secs);
       const { type: _t, ...rest } = r; // eslint-disable-line @typescript-eslint/no-unused-vars
       result.storm = { ...rest, cores: { server: cores(c0.server, c1.server), database: cores(c0.database, c1.database) } };
-      progress(`load: storm: ${r.served}/${r.stations} served${r.allServedMs !== null ? ` in ${(r.allServedMs / 1000).toFixed(1)} s` : ''}; answers p50 ${r.answerLatencyMs.p50.toFixed(0)} ms, p99 ${r.answerLatencyMs.p99.toFixed(0)} ms, max ${r.answerLatencyMs.max.toFixed(0)} ms${r.failed ? `; ${r.failed} failed (${r.errorSamples[0]})` : ''}`);
+      progress(`load: storm: ${r.served}/${r.stations} served${typeof r.allServedMs === 'number' ? ` in ${(r.allServedMs / 1000).toFixed(1)} s` : ''}; answers p50 ${num(r.answerLatencyMs.p50, 0)} ms, p99 ${num(r.answerLatencyMs.p99, 0)} ms, max ${num(r.answerLatencyMs.max, 0)} ms${r.failed ? `; ${r.failed} failed (${r.errorSamples[0]})` : ''}`);
     }
 
     if (withRamp && opts.ramp.length) {
