@@ -337,6 +337,11 @@ export class LeanDynamoClient {
     });
   }
 
+  /** The same client on a connection pool of its own (requests on it never queue behind this one's). */
+  withPool(maxSockets: number): LeanDynamoClient {
+    return new LeanDynamoClient(this.sdk, this.doc, this.endpoint, { ...this.options, maxSockets }, this.hook);
+  }
+
   destroy(): void {
     this.agent.destroy();
     this.httpsAgent.destroy();

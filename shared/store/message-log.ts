@@ -1,5 +1,5 @@
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../aws';
+import { auditDb, db } from '../aws';
 import { config } from '../config';
 import { log } from '../log';
 import { tableName } from './tables';
@@ -62,7 +62,7 @@ interface Waiting {
   done: (e?: unknown) => void;
 }
 
-/** Writes of the log in flight at once; entries beyond wait and go in the next batch. */
+/** Writes of the log in flight at once (the size of auditDb's pool); entries beyond wait and go in the next batch. */
 const MAX_IN_FLIGHT = 4;
 const BATCH = 25;
 const queue: Waiting[] = [];
@@ -105,13 +105,13 @@ async function write(batch: Waiting[]): Promise<void> {
   const table = tableName('messageLog');
   try {
     if (batch.length === 1) {
-      await db().send(new PutCommand({ TableName: table, Item: batch[0].item }));
+      await auditDb().send(new PutCommand({ TableName: table, Item: batch[0].item }));
       batch[0].done();
       return;
     }
     let left = batch;
     for (let attempt = 0; ; attempt++) {
-      const out = await db().send(new BatchWriteCommand({ RequestItems: { [table]: left.map((w) => ({ PutRequest: { Item: w.item } })) } }));
+      const out = await auditDb().send(new BatchWriteCommand({ RequestItems: { [table]: left.map((w) => ({ PutRequest: { Item: w.item } })) } }));
       const unprocessed = new Set((out.UnprocessedItems?.[table] ?? []).map((r) => keyOf(r.PutRequest?.Item as LogItem)));
       for (const w of left) if (!unprocessed.has(keyOf(w.item))) w.done();
       left = left.filter((w) => unprocessed.has(keyOf(w.item)));

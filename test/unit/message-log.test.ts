@@ -3,6 +3,9 @@
  * entry of a burst is stored before its caller goes on, in fewer writes than entries; a lone
  * entry is one PutItem, as on AWS where a Lambda logs one exchange at a time.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamo } from '../../infra/local/dynamo';
 import { db, dynamoOperationStats, resetClients } from '../../shared/aws';
 import { listMessages, logExchange } from '../../shared/store/message-log';
@@ -64,5 +67,46 @@ describe('audit log group commit', () => {
     expect(items.filter((x) => x.direction === 'in')).toHaveLength(11);
     // The later write of the same key wins, as two PutItems would.
     expect(items.find((x) => x.messageId === 'm1' && x.direction === 'out')?.frame).toEqual([4, 'm1', 'InternalError', '', {}]);
+  });
+});
+
+describe('audit log connection pool', () => {
+  it('writes an entry while every connection of the main pool waits on the database', async () => {
+    // A database that holds GetItem forever and stores PutItem at once; the main pool has 1 socket.
+    const held: Array<() => void> = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const answer = () => {
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+          res.end('{}');
+        };
+        if (String(req.headers['x-amz-target']).endsWith('.GetItem')) held.push(answer);
+        else answer();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const endpoint = process.env.DYNAMODB_ENDPOINT;
+    process.env.DYNAMODB_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    process.env.CSMS_DYNAMODB_MAX_SOCKETS = '1';
+    resetClients();
+    try {
+      const read = db().send(new GetCommand({ TableName: 'ChargePoints', Key: { chargePointId: 'X' } }));
+      await logExchange('LOG-POOL', status(7), '[3,"m7",{}]', new Date());
+      expect(held.length).toBeLessThanOrEqual(1); // the read is still waiting (or not yet arrived)
+      for (;;) {
+        if (held.length) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      held.forEach((f) => f());
+      await read;
+    } finally {
+      process.env.DYNAMODB_ENDPOINT = endpoint;
+      delete process.env.CSMS_DYNAMODB_MAX_SOCKETS;
+      resetClients();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
