@@ -2,12 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from './config';
+import { LeanDynamoClient, type OperationHook } from './dynamo-client';
 
 /**
  * AWS SDK clients, created once per process (Lambda container) and shared by all handlers.
  * Endpoints come from the environment, so the same code talks to AWS or to the local runtime.
  */
 let doc: DynamoDBDocumentClient | undefined;
+let lean: LeanDynamoClient | undefined;
+let audit: LeanDynamoClient | undefined;
 let mgmt: { endpoint: string; client: ApiGatewayManagementApiClient } | undefined;
 
 /** Counts DynamoDB operations by command name (read by `npm run bench`). */
@@ -58,36 +61,66 @@ function operationStat(commandName: string, input: Record<string, unknown> | und
   return stat;
 }
 
+/** Counts the operation and records its stats (the same bookkeeping for both send paths). */
+const recordOperation: OperationHook = (commandName, input) => {
+  dynamoOperationCounts.set(commandName, (dynamoOperationCounts.get(commandName) ?? 0) + 1);
+  const stat = operationStat(commandName, input);
+  const track = dynamoCapacityTracking.enabled && CAPACITY_COMMANDS.has(commandName);
+  return {
+    input: track ? { ...input, ReturnConsumedCapacity: 'TOTAL' } : input,
+    done: (output, failed) => {
+      if (failed) stat.failed++;
+      else if (track) stat.capacityUnits += capacityOf(output as { ConsumedCapacity?: unknown });
+    },
+  };
+};
+
+/** Connections kept open to DynamoDB (CSMS_DYNAMODB_MAX_SOCKETS; the SDK's default is 50). */
+const maxSockets = () => {
+  const n = Number(process.env.CSMS_DYNAMODB_MAX_SOCKETS);
+  return Number.isInteger(n) && n > 0 ? n : 50;
+};
+
+/**
+ * The document client every store uses. Its `send` takes the lib-dynamodb commands; the data-plane
+ * ones go straight over DynamoDB's JSON protocol (shared/dynamo-client.ts: same signing,
+ * credentials, endpoint, marshalling, errors and retries as the SDK, a fraction of its CPU), the
+ * rest through the SDK client.
+ */
 export function db(): DynamoDBDocumentClient {
   if (!doc) {
     const client = new DynamoDBClient({ endpoint: config.dynamoEndpoint(), maxAttempts: 5 });
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        const name = context.commandName ?? 'unknown';
-        dynamoOperationCounts.set(name, (dynamoOperationCounts.get(name) ?? 0) + 1);
-        return next(args);
-      },
-      { step: 'initialize', name: 'countOperations' },
-    );
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = args.input as Record<string, unknown>;
-        const stat = operationStat(context.commandName ?? 'unknown', input);
-        const track = dynamoCapacityTracking.enabled && CAPACITY_COMMANDS.has(context.commandName ?? '');
+        const { input, done } = recordOperation(context.commandName ?? 'unknown', args.input as Record<string, unknown>);
         try {
-          const out = await next(track ? { ...args, input: { ...input, ReturnConsumedCapacity: 'TOTAL' } } : args);
-          if (track) stat.capacityUnits += capacityOf(out.output as { ConsumedCapacity?: unknown });
+          const out = await next({ ...args, input });
+          done(out.output as unknown as Record<string, unknown>, false);
           return out;
         } catch (e) {
-          stat.failed++;
+          done(undefined, true);
           throw e;
         }
       },
       { step: 'initialize', name: 'recordOperationStats' },
     );
-    doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    const sdkDoc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    lean = new LeanDynamoClient(client, sdkDoc, config.dynamoEndpoint(), { maxSockets: maxSockets(), maxAttempts: 5, requestTimeoutMs: 10_000 }, recordOperation);
+    doc = lean as unknown as DynamoDBDocumentClient;
   }
   return doc;
+}
+
+/**
+ * The client of the audit log's writes: the same client on a small pool of its own, so that when
+ * many messages arrive at once the audit entry — the last write before an answer — does not wait
+ * behind the first writes of every message that came in after it (answers then flow out at the
+ * rate the database sustains instead of all at the end of the burst). On AWS, one more socket.
+ */
+export function auditDb(): DynamoDBDocumentClient {
+  db();
+  audit ??= lean!.withPool(4);
+  return audit as unknown as DynamoDBDocumentClient;
 }
 
 export function connections(): ApiGatewayManagementApiClient {
@@ -100,6 +133,10 @@ export function connections(): ApiGatewayManagementApiClient {
 
 /** Forget cached clients (the local runtime calls this after pointing the environment elsewhere). */
 export function resetClients(): void {
+  lean?.destroy();
+  audit?.destroy();
+  lean = undefined;
+  audit = undefined;
   doc = undefined;
   mgmt = undefined;
 }

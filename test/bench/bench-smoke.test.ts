@@ -70,6 +70,19 @@ describe('npm run bench --smoke', () => {
       expect(s.memory?.connections).toBe(5);
     }
     expect(r.load.ratios.length).toBeGreaterThan(0);
+    // Transaction sessions for both versions, CPU per 1,000 messages, the one-write phase's profile.
+    for (const v of ['1.6', '2.0.1']) {
+      const tx = r.load.csms.phases.find((p) => p.label.startsWith(`transaction sessions ${v},`));
+      expect(tx && nonNegative(tx.sessionsPerSecond)).toBe(true);
+    }
+    for (const p of r.load.csms.phases.filter((x) => x.mode === 'closed')) expect([p.label, nonNegative(p.serverCpuSPer1000)]).toEqual([p.label, true]);
+    expect(r.load.csms.profile?.areas.length).toBeGreaterThan(0);
+    expect(r.load.csms.profile!.areas.every((a) => a.share >= 0 && a.share <= 1)).toBe(true);
+    // The reconnect storm: every new station booted, reported its status twice and started a transaction.
+    const storm = r.load.csms.storm!;
+    expect([storm.served, storm.failed, storm.callErrors]).toEqual([storm.stations, 0, 0]);
+    expect(storm.answerLatencyMs.n).toBe(storm.stations * 4);
+    expect(nonNegative(storm.allServedMs) && nonNegative(storm.answerLatencyMs.max)).toBe(true);
     expect(r.load.database && !isError(r.load.database) && r.load.database.putsPerSecond > 0).toBe(true);
   });
 

@@ -9,11 +9,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { progress } from './io';
 import { ask, forkBench, stop } from './proc';
+import type { ProfileSummary } from './profile';
+import type { BenchProtocol } from './samples';
 
 export interface PhaseResult {
   label: string;
   mode: 'closed' | 'paced';
-  action: 'Heartbeat' | 'StatusNotification' | 'mixed';
+  action: 'Heartbeat' | 'StatusNotification' | 'mixed' | 'sessions';
+  protocol?: BenchProtocol;
   chargePoints: number;
   /** paced only: offered messages per second (chargePoints × rate). */
   offeredPerSecond?: number;
@@ -24,6 +27,10 @@ export interface PhaseResult {
   latencyMs: { n: number; p50: number; p90: number; p99: number; max: number };
   /** CPU cores used during the measured window, per process (from /proc). */
   cores: { server?: number; database?: number; loadGenerator: number };
+  /** CPU seconds the server process spent per 1,000 answered messages (cores.server / msg/s × 1000). */
+  serverCpuSPer1000?: number;
+  /** sessions only: complete transaction sessions (start, meter values, stop) per second. */
+  sessionsPerSecond?: number;
   stuck: number;
   backlog: number;
 }
@@ -38,10 +45,29 @@ export interface MemoryResult {
   baseline: { rssMiB: number; heapMiB: number };
 }
 
+export interface StormResult {
+  stations: number;
+  spreadMs: number;
+  protocol: BenchProtocol;
+  steps: string[];
+  served: number;
+  failed: number;
+  callErrors: number;
+  errorSamples: string[];
+  /** From the first connect to the last station's last answer; null when not all were served. */
+  allServedMs: number | null;
+  answerLatencyMs: { n: number; p50: number; p90: number; p99: number; max: number };
+  connectLatencyMs: { n: number; p50: number; p90: number; p99: number; max: number };
+  cores: { server?: number; database?: number };
+}
+
 export interface ServerLoadResult {
   server: 'csms' | 'bare';
   memory?: MemoryResult;
   phases: PhaseResult[];
+  /** CPU profile of the server during the one-write phase (StatusNotification, first level), taken after it. */
+  profile?: ProfileSummary & { phase: string };
+  storm?: StormResult;
   ramp?: { ratePerCp: number; levels: PhaseResult[]; maxChargePointsWithinP99: number | null; stoppedBecause: string };
   error?: string;
 }
@@ -81,9 +107,17 @@ export interface LoadOptions {
   messageLogOffPhase: boolean;
   /** Epoch ms after which no further ramp level starts. */
   deadline: number;
+  /** Charge points per protocol running transaction sessions (0 = no session phases). */
+  sessionCps: number;
+  /** Profile the one-write phase for this long (0 = no profile). */
+  profileMs: number;
+  /** Reconnect storm (CSMS only), or none. */
+  storm?: { stations: number; spreadMs: number; timeoutMs: number };
 }
 
 const CLK_TCK = 100;
+/** A figure for a progress line (NaN arrives as null over IPC). */
+const num = (v: number | null | undefined, digits = 2) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : '–');
 
 function cpuTicks(pid: number): number | undefined {
   try {
@@ -182,26 +216,38 @@ async function runServer(kind: 'csms' | 'bare', opts: LoadOptions, withRamp: boo
     };
     progress(`load: ${kind} memory ${result.memory.rssKiBPerConnection.toFixed(1)} KiB RSS / ${result.memory.heapKiBPerConnection.toFixed(1)} KiB heap+external per idle connection; ${Math.round(result.memory.connectPerSecond)} connects/s`);
 
-    const phase = async (label: string, mode: 'closed' | 'paced', action: PhaseResult['action'], cps: number, rate?: number): Promise<PhaseResult> => {
-      await connectTo(cps);
+    const pools = new Map<string, number>();
+    const connectPool = async (protocol: BenchProtocol, n: number) => {
+      const have = pools.get(protocol) ?? 0;
+      if (n <= have) return;
+      const r = await ask<{ type: string; ok: number; failed: number; firstError: string }>(gen, { type: 'connect', url, prefix: `${prefix}${protocol}-tx-`, from: have, to: n, concurrency: 50, pool: protocol, protocol }, 'connected', 600_000);
+      if (r.failed) progress(`load: ${r.failed} of ${r.ok + r.failed} ${protocol} connections failed (${r.firstError})`);
+      pools.set(protocol, n);
+    };
+    const phase = async (label: string, mode: 'closed' | 'paced', action: PhaseResult['action'], cps: number, rate?: number, protocol?: BenchProtocol): Promise<PhaseResult> => {
+      if (protocol) await connectPool(protocol, cps);
+      else await connectTo(cps);
       procs.database = childrenOf(procs.server);
       let t0: ReturnType<typeof ticksOf> | undefined;
       // CPU is sampled around the measured window (the generator reports the window's length).
       const started = Date.now();
       const timer = setTimeout(() => { t0 = ticksOf(procs); }, opts.warmupMs);
-      const r = await ask<{ type: string } & Omit<PhaseResult, 'label' | 'mode' | 'action' | 'chargePoints' | 'messagesPerSecond' | 'cores'> & { ratePerSecond: number; durationMs: number; loadGeneratorCores: number }>(
-        gen, { type: 'run', mode, action, active: cps, ratePerCp: rate, warmupMs: opts.warmupMs, durationMs: opts.durationMs }, 'result', opts.warmupMs + opts.durationMs + 120_000);
+      const r = await ask<{ type: string } & Omit<PhaseResult, 'label' | 'mode' | 'action' | 'chargePoints' | 'messagesPerSecond' | 'cores'> & { ratePerSecond: number; durationMs: number; loadGeneratorCores: number; sessionsPerSecond?: number }>(
+        gen, { type: 'run', mode, action, active: cps, ratePerCp: rate, warmupMs: opts.warmupMs, durationMs: opts.durationMs, pool: protocol }, 'result', opts.warmupMs + opts.durationMs + 120_000);
       clearTimeout(timer);
       const t1 = ticksOf(procs);
       const secs = Math.max(0.001, (Date.now() - started - opts.warmupMs) / 1000);
       const cores = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : (b - a) / CLK_TCK / secs);
+      const serverCores = cores(t0?.server, t1.server);
       const p: PhaseResult = {
-        label, mode, action, chargePoints: cps, offeredPerSecond: rate ? rate * cps : undefined,
+        label, mode, action, protocol, chargePoints: cps, offeredPerSecond: rate ? rate * cps : undefined,
+        serverCpuSPer1000: serverCores !== undefined && r.ratePerSecond > 0 ? (serverCores / r.ratePerSecond) * 1000 : undefined,
+        sessionsPerSecond: r.sessionsPerSecond,
         messagesPerSecond: r.ratePerSecond, answered: r.answered, errors: r.errors, errorSamples: r.errors ? r.errorSamples : undefined,
         latencyMs: r.latencyMs, stuck: r.stuck, backlog: r.backlog,
-        cores: { server: cores(t0?.server, t1.server), database: cores(t0?.database, t1.database), loadGenerator: r.loadGeneratorCores },
+        cores: { server: serverCores, database: cores(t0?.database, t1.database), loadGenerator: r.loadGeneratorCores },
       };
-      progress(`load: ${kind} ${label}: ${Math.round(p.messagesPerSecond)} msg/s, p50 ${p.latencyMs.p50.toFixed(2)} ms, p99 ${p.latencyMs.p99.toFixed(2)} ms${p.errors ? `, ${p.errors} errors` : ''}`);
+      progress(`load: ${kind} ${label}: ${Math.round(p.messagesPerSecond)} msg/s${typeof p.sessionsPerSecond === 'number' ? ` (${p.sessionsPerSecond.toFixed(1)} sessions/s)` : ''}, p50 ${num(p.latencyMs.p50)} ms, p99 ${num(p.latencyMs.p99)} ms${typeof p.serverCpuSPer1000 === 'number' ? `, server CPU ${p.serverCpuSPer1000.toFixed(2)} s/1000 msg` : ''}${p.errors ? `, ${p.errors} errors` : ''}${p.errorSamples?.length ? ` (${p.errorSamples[0]})` : ''}`);
       return p;
     };
 
@@ -209,6 +255,22 @@ async function runServer(kind: 'csms' | 'bare', opts: LoadOptions, withRamp: boo
       if (level > n && Date.now() > opts.deadline) break;
       result.phases.push(await phase(`Heartbeat, ${level} CPs, as fast as answered`, 'closed', 'Heartbeat', level));
       result.phases.push(await phase(`StatusNotification, ${level} CPs, as fast as answered`, 'closed', 'StatusNotification', level));
+      if (kind === 'csms' && level === opts.levels[0] && opts.profileMs > 0) {
+        // The same load again, profiled (the profiler's own cost stays out of the figures above).
+        const label = `StatusNotification, ${level} CPs, as fast as answered`;
+        const prof = ask<{ type: string; summary: ProfileSummary }>(server, { type: 'profile', ms: opts.profileMs, file: process.env.BENCH_PROFILE_FILE }, 'profile', opts.profileMs + 60_000);
+        const run = ask(gen, { type: 'run', mode: 'closed', action: 'StatusNotification', active: level, warmupMs: 0, durationMs: opts.profileMs + 300 }, 'result', opts.profileMs + 120_000);
+        const [{ summary }] = await Promise.all([prof, run]);
+        result.profile = { phase: label, ...summary };
+        progress(`load: profile of "${label}": ${summary.areas.slice(0, 6).map((a) => `${a.name} ${(a.share * 100).toFixed(0)} %`).join(', ')}`);
+      }
+    }
+    if (kind === 'csms' && opts.sessionCps > 0) {
+      const put = await fetch(`${url.replace(/^ws/, 'http').replace(/\/ocpp$/, '')}/api/id-tags/BENCHTAG1`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'Accepted' }) }).catch(() => undefined);
+      if (!put || put.status >= 300) progress(`load: PUT /api/id-tags/BENCHTAG1 answered ${put?.status ?? 'nothing'}; sessions run with an unknown idTag`);
+      for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+        result.phases.push(await phase(`transaction sessions ${protocol.slice(4)}, ${opts.sessionCps} CPs, as fast as answered`, 'closed', 'sessions', opts.sessionCps, undefined, protocol));
+      }
     }
     if (kind === 'csms' && opts.levels.length && opts.messageLogOffPhase) {
       const level = opts.levels[0];
@@ -219,6 +281,21 @@ async function runServer(kind: 'csms' | 'bare', opts: LoadOptions, withRamp: boo
     const pacedAt = Math.min(n, 1000);
     if (opts.stressRatePerCp) result.phases.push(await phase(`mixed, ${pacedAt} CPs, ${opts.stressRatePerCp} msg/s each`, 'paced', 'mixed', pacedAt, opts.stressRatePerCp));
     result.phases.push(await phase(`mixed, ${pacedAt} CPs, ${opts.pacedRatePerCp} msg/s each`, 'paced', 'mixed', pacedAt, opts.pacedRatePerCp));
+
+    if (kind === 'csms' && opts.storm) {
+      const st = opts.storm;
+      progress(`load: reconnect storm, ${st.stations} new stations within ${st.spreadMs / 1000} s`);
+      procs.database = childrenOf(procs.server);
+      const c0 = ticksOf(procs);
+      const started = Date.now();
+      const r = await ask<{ type: string } & Omit<StormResult, 'cores'>>(gen, { type: 'storm', url, prefix: `${prefix}storm-`, count: st.stations, spreadMs: st.spreadMs, protocol: 'ocpp1.6', timeoutMs: st.timeoutMs }, 'storm', st.timeoutMs + 120_000);
+      const c1 = ticksOf(procs);
+      const secs = Math.max(0.001, (Date.now() - started) / 1000);
+      const cores = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : (b - a) / CLK_TCK / secs);
+      const { type: _t, ...rest } = r; // eslint-disable-line @typescript-eslint/no-unused-vars
+      result.storm = { ...rest, cores: { server: cores(c0.server, c1.server), database: cores(c0.database, c1.database) } };
+      progress(`load: storm: ${r.served}/${r.stations} served${typeof r.allServedMs === 'number' ? ` in ${(r.allServedMs / 1000).toFixed(1)} s` : ''}; answers p50 ${num(r.answerLatencyMs.p50, 0)} ms, p99 ${num(r.answerLatencyMs.p99, 0)} ms, max ${num(r.answerLatencyMs.max, 0)} ms${r.failed ? `; ${r.failed} failed (${r.errorSamples[0]})` : ''}`);
+    }
 
     if (withRamp && opts.ramp.length) {
       const levels: PhaseResult[] = [];

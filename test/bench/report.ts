@@ -52,14 +52,30 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
   }
 
   if (!isError(r.load)) {
-    lines.push('### Local end to end (server and load generator in separate processes)', '', '| server | phase | msg/s | p50 ms | p99 ms | errors | cores server / db / load gen |', '|---|---|---|---|---|---|---|');
+    lines.push('### Local end to end (server and load generator in separate processes)', '', '| server | phase | msg/s | p50 ms | p99 ms | errors | cores server / db / load gen | server CPU s / 1,000 msg |', '|---|---|---|---|---|---|---|---|');
     for (const s of [r.load.csms, r.load.bare]) {
-      if (s.error) lines.push(`| ${s.server} | error: ${s.error.split('\n')[0]} | | | | | |`);
+      if (s.error) lines.push(`| ${s.server} | error: ${s.error.split('\n')[0]} | | | | | | |`);
       for (const p of [...s.phases, ...(s.ramp?.levels ?? [])]) {
-        lines.push(`| ${s.server} | ${p.label} | ${Math.round(p.messagesPerSecond)} | ${fmt(p.latencyMs.p50)} | ${fmt(p.latencyMs.p99)} | ${p.errors} | ${fmt(p.cores.server, 2)} / ${fmt(p.cores.database, 2)} / ${fmt(p.cores.loadGenerator, 2)} |`);
+        const rate = p.sessionsPerSecond !== undefined ? `${Math.round(p.messagesPerSecond)} (${fmt(p.sessionsPerSecond)} sessions/s)` : String(Math.round(p.messagesPerSecond));
+        lines.push(`| ${s.server} | ${p.label} | ${rate} | ${fmt(p.latencyMs.p50)} | ${fmt(p.latencyMs.p99)} | ${p.errors} | ${fmt(p.cores.server, 2)} / ${fmt(p.cores.database, 2)} / ${fmt(p.cores.loadGenerator, 2)} | ${fmt(p.serverCpuSPer1000)} |`);
       }
     }
     lines.push('');
+    const st = r.load.csms.storm;
+    if (st) {
+      lines.push(`**Reconnect storm** (${st.stations} new ${st.protocol} stations connecting within ${st.spreadMs / 1000} s, each ${st.steps.join(', ')}): ${st.served}/${st.stations} served${st.allServedMs !== null ? `, all within ${fmt(st.allServedMs / 1000)} s of the first connect` : ''}; answer latency p50 ${fmt(st.answerLatencyMs.p50)} ms, p90 ${fmt(st.answerLatencyMs.p90)} ms, p99 ${fmt(st.answerLatencyMs.p99)} ms, max ${fmt(st.answerLatencyMs.max)} ms; connect p50 ${fmt(st.connectLatencyMs.p50)} ms, p99 ${fmt(st.connectLatencyMs.p99)} ms, max ${fmt(st.connectLatencyMs.max)} ms; ${st.failed} failed, ${st.callErrors} CALLERRORs${st.errorSamples.length ? ` (${st.errorSamples[0]})` : ''}; cores server ${fmt(st.cores.server, 2)}, db ${fmt(st.cores.database, 2)}.`, '');
+    }
+    const pr = r.load.csms.profile;
+    if (pr) {
+      lines.push(`### CPU profile of the CSMS process: ${pr.phase} (${fmt(pr.durationMs / 1000)} s sampled, busy ${fmt(pr.busyShare * 100, 2)} %; shares of busy time)`, '');
+      lines.push('| self time by area | % | | self time by function | % |', '|---|---|---|---|---|');
+      for (let i = 0; i < Math.max(pr.areas.length, pr.functions.length); i++) {
+        const a = pr.areas[i];
+        const f = pr.functions[i];
+        lines.push(`| ${a?.name ?? ''} | ${a ? fmt(a.share * 100, 2) : ''} | | ${f ? f.name.replace(/\|/g, '\\|') : ''} | ${f ? fmt(f.share * 100, 2) : ''} |`);
+      }
+      lines.push('', `Inclusive (synchronous stacks only: time after an \`await\` counts for the continuation): ${pr.stages.map((x) => `${x.name} ${fmt(x.share * 100, 2)} %`).join('; ')}.`, '');
+    }
     for (const s of [r.load.csms, r.load.bare]) {
       if (s.memory) lines.push(`- ${s.server}: ${fmt(s.memory.rssKiBPerConnection)} KiB RSS, ${fmt(s.memory.heapKiBPerConnection)} KiB heap+external per idle connection (${s.memory.connections} connections, ${Math.round(s.memory.connectPerSecond)} connects/s)`);
     }

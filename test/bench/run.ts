@@ -16,6 +16,7 @@ async function main() {
       smoke: { type: 'boolean', default: false },
       out: { type: 'string' },
       'max-seconds': { type: 'string' },
+      parts: { type: 'string' },
     },
   });
   const maxSeconds = values['max-seconds'] ? Number(values['max-seconds']) : undefined;
@@ -27,7 +28,7 @@ async function main() {
   }, ((maxSeconds ?? (values.quick || values.smoke ? 60 : 300)) + 120) * 1000);
   hardStop.unref();
 
-  const result = await runBench({ quick: values.quick, smoke: values.smoke, maxSeconds });
+  const result = await runBench({ quick: values.quick, smoke: values.smoke, maxSeconds, parts: values.parts?.split(',').map((x) => x.trim()).filter(Boolean) });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   writeOut(markdown(result, relative(process.cwd(), out)) + '\n');

@@ -49,6 +49,12 @@ async function main() {
           await new Promise((r) => setTimeout(r, 20));
         }
         process.send?.({ type: 'mem', ...process.memoryUsage(), connections: connections(), gc: !!gc });
+      } else if (m.type === 'profile') {
+        const { profileFor } = await import('./profile');
+        const { summary, profile } = await profileFor(Number((m as { ms?: number }).ms ?? 2000));
+        const file = (m as { file?: string }).file;
+        if (file) (await import('node:fs')).writeFileSync(file, JSON.stringify(profile));
+        process.send?.({ type: 'profile', summary });
       } else if (m.type === 'env' && m.name) {
         if (m.value === undefined) delete process.env[m.name];
         else process.env[m.name] = m.value;
