@@ -1,11 +1,15 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
+import type { Requests16, Responses16 } from '../ocpp/types/v16';
+import type { Requests201, Responses201 } from '../ocpp/types/v201';
 import { handleDataTransfer } from './registry';
 import './all-vendors';
 
-interface DataTransferRequest { vendorId: string; messageId?: string; data?: unknown }
-
 /** OCPP 1.6 §4.3 Data Transfer · 2.0.1 P02 Data Transfer to the CSMS: the same vendor registry for both. */
-export const dataTransfer = async (p: DataTransferRequest, ctx: CallContext) => {
+// 1.6 data is a string, 2.0.1 data any JSON value: a vendor handler answers in the form its version expects.
+export const dataTransfer = async (
+  p: Requests16['DataTransfer'] | Requests201['DataTransfer'],
+  ctx: CallContext,
+): Promise<Responses16['DataTransfer'] | Responses201['DataTransfer']> => {
   const out = await handleDataTransfer(p, { chargePointId: ctx.chargePointId, version: ctx.version, receivedAt: ctx.receivedAt });
   // "the data element SHALL not be present" for an unknown vendor; otherwise only when there is data.
   return out.data === undefined || out.status === 'UnknownVendorId' ? { status: out.status } : { status: out.status, data: out.data };

@@ -1,4 +1,6 @@
 import type { OcppVersion } from '../ocpp/protocol';
+import type { Responses16 } from '../ocpp/types/v16';
+import type { Responses201 } from '../ocpp/types/v201';
 
 /**
  * Vendor-specific DataTransfer (1.6 §4.3, 2.0.1 P02): handlers by vendorId and messageId.
@@ -6,7 +8,7 @@ import type { OcppVersion } from '../ocpp/protocol';
  * 'UnknownVendor' [UnknownVendorId on the wire] ... In case of a messageId mismatch (if used) ...
  * 'UnknownMessageId'." A vendor may register a handler under '' for messages without messageId.
  */
-export type DataTransferStatus = 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId';
+export type DataTransferStatus = Responses16['DataTransfer']['status'] & Responses201['DataTransfer']['status']; // the same four values in both
 
 export interface DataTransferContext {
   chargePointId: string;

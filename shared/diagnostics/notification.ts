@@ -1,4 +1,6 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
+import type { Requests16, Responses16 } from '../ocpp/types/v16';
+import type { Requests201, Responses201 } from '../ocpp/types/v201';
 import { getActiveJob, recordTargetStatus } from '../workflows/jobs';
 import { settleUploadTask } from './settle';
 
@@ -23,7 +25,7 @@ export async function recordDiagnosticsStatus(chargePointId: string, status: str
 }
 
 /** OCPP 1.6 §4.4 Diagnostics Status Notification: "the Central System SHALL respond with a DiagnosticsStatusNotification.conf". */
-export const diagnosticsStatusNotification16 = async (p: { status: string }, ctx: CallContext) => {
+export const diagnosticsStatusNotification16 = async (p: Requests16['DiagnosticsStatusNotification'], ctx: CallContext): Promise<Responses16['DiagnosticsStatusNotification']> => {
   await recordDiagnosticsStatus(ctx.chargePointId, p.status, ctx.receivedAt);
   return {};
 };
@@ -38,7 +40,10 @@ export const DiagnosticsStatusNotification: ActionHandlers = { '1.6': diagnostic
  * Uploading / AcceptedCanceled / Idle are intermediate, Uploaded ends the job, UploadFailure /
  * BadMessage / NotSupportedOperation / PermissionDenied fail it (./statuses.ts).
  */
-export const logStatusNotification201 = async (p: { status: string; requestId?: number }, ctx: CallContext) => {
+export const logStatusNotification201 = async (
+  p: Requests201['LogStatusNotification'] | Requests16['LogStatusNotification'],
+  ctx: CallContext,
+): Promise<Responses201['LogStatusNotification'] & Responses16['LogStatusNotification']> => {
   await recordDiagnosticsStatus(ctx.chargePointId, p.status, ctx.receivedAt, p.requestId);
   return {};
 };

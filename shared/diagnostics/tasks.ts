@@ -1,4 +1,6 @@
 import { CallFailure, sendCall } from '../calls/outbound';
+import type { Requests16, Responses16 } from '../ocpp/types/v16';
+import type { Requests201, Responses201 } from '../ocpp/types/v201';
 import { config } from '../config';
 import { versionOf } from '../ocpp/protocol';
 import { addToCounter } from '../store/counters';
@@ -25,7 +27,8 @@ export interface DiagnosticsRun extends Required<Pick<DiagnosticsRequest, 'jobId
   uploadLocation: string;
   uploadTo: 'csms' | 'operator';
   callTimeoutSeconds: number;
-  sent?: { response?: { fileName?: string; filename?: string; status?: string } };
+  /** The charge point's answer to the call (getDiagnosticsCall), as on the wire: 1.6 GetDiagnostics.conf {fileName?}, GetLog {status, filename?}. */
+  sent?: { response?: Partial<Responses16['GetDiagnostics'] & Responses16['GetLog'] & Responses201['GetLog']> };
 }
 
 /**
@@ -36,7 +39,11 @@ export interface DiagnosticsRun extends Required<Pick<DiagnosticsRequest, 'jobId
 export const usesGetLog = (version: '1.6' | '2.0.1', r: Pick<DiagnosticsRequest, 'logType'>) => version === '2.0.1' || r.logType !== undefined;
 
 /** OCPP 1.6 §6.31 GetDiagnostics.req · 2.0.1 N01 GetLogRequest · 1.6 security extension GetLog.req. */
-export function getDiagnosticsCall(version: '1.6' | '2.0.1', r: DiagnosticsRun, requestId: number): { action: string; payload: Record<string, unknown> } {
+export type DiagnosticsCall =
+  | { action: 'GetDiagnostics'; payload: Requests16['GetDiagnostics'] }
+  | { action: 'GetLog'; payload: Requests16['GetLog'] & Requests201['GetLog'] }; // the same shape in both
+
+export function getDiagnosticsCall(version: '1.6' | '2.0.1', r: DiagnosticsRun, requestId: number): DiagnosticsCall {
   if (!usesGetLog(version, r)) {
     return { action: 'GetDiagnostics', payload: { location: r.uploadLocation, startTime: r.startTime, stopTime: r.stopTime, retries: r.retries, retryInterval: r.retryInterval } };
   }

@@ -1,4 +1,6 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
+import type { Requests16, Responses16 } from '../ocpp/types/v16';
+import type { Requests201, Responses201 } from '../ocpp/types/v201';
 import { getActiveJob, recordTargetStatus } from '../workflows/jobs';
 import { settleFirmwareTask } from './settle';
 
@@ -27,13 +29,16 @@ export async function recordFirmwareStatus(chargePointId: string, status: string
 }
 
 /** OCPP 1.6 §4.5 Firmware Status Notification: "the Central System SHALL respond with a FirmwareStatusNotification.conf". */
-export const firmwareStatusNotification16 = async (p: { status: string }, ctx: CallContext) => {
+export const firmwareStatusNotification16 = async (p: Requests16['FirmwareStatusNotification'], ctx: CallContext): Promise<Responses16['FirmwareStatusNotification']> => {
   await recordFirmwareStatus(ctx.chargePointId, p.status, ctx.receivedAt);
   return {};
 };
 
 /** OCPP 2.0.1 L01.FR.01 FirmwareStatusNotification (requestId mandatory unless Idle). */
-export const firmwareStatusNotification201 = async (p: { status: string; requestId?: number }, ctx: CallContext) => {
+export const firmwareStatusNotification201 = async (
+  p: Requests201['FirmwareStatusNotification'] | Requests16['SignedFirmwareStatusNotification'],
+  ctx: CallContext,
+): Promise<Responses201['FirmwareStatusNotification'] & Responses16['SignedFirmwareStatusNotification']> => {
   await recordFirmwareStatus(ctx.chargePointId, p.status, ctx.receivedAt, p.requestId);
   return {};
 };

@@ -1,4 +1,6 @@
 import { CallFailure, sendCall } from '../calls/outbound';
+import type { Requests16, Responses16 } from '../ocpp/types/v16';
+import type { Requests201, Responses201 } from '../ocpp/types/v201';
 import { config } from '../config';
 import { log } from '../log';
 import { versionOf } from '../ocpp/protocol';
@@ -29,7 +31,8 @@ export interface FirmwareTarget {
   firmware: FirmwareRequest;
   timeoutSeconds: number;
   callTimeoutSeconds: number;
-  sent?: { response?: { status?: string } };
+  /** The charge point's answer to the call (updateFirmwareCall), as on the wire. */
+  sent?: { response?: Responses16['UpdateFirmware'] | Responses16['SignedUpdateFirmware'] | Responses201['UpdateFirmware'] };
   error?: CaughtError;
 }
 
@@ -43,19 +46,27 @@ export const firmwareCallHasRequestId = (version: '1.6' | '2.0.1', f: FirmwareRe
  * (Accepted, Rejected, AcceptedCanceled, InvalidCertificate, RevokedCertificate) and its
  * SignedFirmwareStatusNotification statuses are 2.0.1's, handled by the same steps (./statuses.ts).
  */
-export function updateFirmwareCall(version: '1.6' | '2.0.1', f: FirmwareRequest, requestId: number): { action: 'UpdateFirmware' | 'SignedUpdateFirmware'; payload: Record<string, unknown> } {
+export type FirmwareCall =
+  | { action: 'UpdateFirmware'; payload: Requests16['UpdateFirmware'] | Requests201['UpdateFirmware'] }
+  | { action: 'SignedUpdateFirmware'; payload: Requests16['SignedUpdateFirmware'] };
+
+export function updateFirmwareCall(version: '1.6' | '2.0.1', f: FirmwareRequest, requestId: number): FirmwareCall {
   if (version === '1.6' && !isSignedFirmware(f)) {
-    return { action: 'UpdateFirmware', payload: { location: f.location, retrieveDate: f.retrieveDate, retries: f.retries, retryInterval: f.retryInterval } };
+    const payload: Requests16['UpdateFirmware'] = { location: f.location, retrieveDate: f.retrieveDate, retries: f.retries, retryInterval: f.retryInterval };
+    return { action: 'UpdateFirmware', payload };
   }
-  return {
-    action: version === '1.6' ? 'SignedUpdateFirmware' : 'UpdateFirmware',
-    payload: {
-      requestId,
-      retries: f.retries,
-      retryInterval: f.retryInterval,
-      firmware: { location: f.location, retrieveDateTime: f.retrieveDate, installDateTime: f.installDate, signingCertificate: f.signingCertificate, signature: f.signature },
-    },
+  const common = { requestId, retries: f.retries, retryInterval: f.retryInterval };
+  if (version === '1.6') {
+    // Both present: firmwareRequestProblem refuses a 1.6 signed request without either before this is called.
+    const firmware: Requests16['SignedUpdateFirmware']['firmware'] = {
+      location: f.location, retrieveDateTime: f.retrieveDate, installDateTime: f.installDate, signingCertificate: f.signingCertificate as string, signature: f.signature as string,
+    };
+    return { action: 'SignedUpdateFirmware', payload: { ...common, firmware } };
+  }
+  const firmware: Requests201['UpdateFirmware']['firmware'] = {
+    location: f.location, retrieveDateTime: f.retrieveDate, installDateTime: f.installDate, signingCertificate: f.signingCertificate, signature: f.signature,
   };
+  return { action: 'UpdateFirmware', payload: { ...common, firmware } };
 }
 const dropUndefined = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 

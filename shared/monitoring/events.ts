@@ -1,4 +1,6 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
+import type { Requests16, Responses16 } from '../ocpp/types/v16';
+import type { Requests201, Responses201 } from '../ocpp/types/v201';
 import { log } from '../log';
 import { contentId, putEvent, putEvents } from '../store/events';
 
@@ -9,28 +11,8 @@ import { contentId, putEvent, putEvents } from '../store/events';
 export const MONITORING = 'monitoring';
 export const SECURITY = 'security';
 
-interface Component201 { name: string; instance?: string; evse?: { id: number; connectorId?: number } }
-interface Variable201 { name: string; instance?: string }
-interface EventData201 {
-  eventId: number;
-  timestamp: string;
-  trigger: 'Alerting' | 'Delta' | 'Periodic';
-  cause?: number;
-  actualValue: string;
-  techCode?: string;
-  techInfo?: string;
-  cleared?: boolean;
-  transactionId?: string;
-  component: Component201;
-  variableMonitoringId?: number;
-  eventNotificationType: string;
-  variable: Variable201;
-  customData?: Record<string, unknown>;
-}
-interface NotifyEvent201 { generatedAt: string; tbc?: boolean; seqNo: number; eventData: EventData201[] }
-
 // OCPP 2.0.1 N07 Alert Event / N08 Periodic Event: every eventData item is kept as one event.
-export async function notifyEvent201(p: NotifyEvent201, ctx: CallContext): Promise<Record<string, never>> {
+export async function notifyEvent201(p: Requests201['NotifyEvent'], ctx: CallContext): Promise<Responses201['NotifyEvent']> {
   await putEvents(ctx.chargePointId, p.eventData.map((e) => ({
     kind: MONITORING,
     at: e.timestamp,
@@ -47,10 +29,11 @@ export async function notifyEvent201(p: NotifyEvent201, ctx: CallContext): Promi
   return {};
 }
 
-interface SecurityEvent { type: string; timestamp: string; techInfo?: string }
-
 // OCPP 2.0.1 A04 Security Event Notification · OCPP 1.6 security whitepaper §3 SecurityEventNotification (same shape).
-export async function securityEventNotification(p: SecurityEvent, ctx: CallContext): Promise<Record<string, never>> {
+export async function securityEventNotification(
+  p: Requests16['SecurityEventNotification'] | Requests201['SecurityEventNotification'],
+  ctx: CallContext,
+): Promise<Responses16['SecurityEventNotification'] & Responses201['SecurityEventNotification']> {
   await putEvent(ctx.chargePointId, SECURITY, p.timestamp, { type: p.type, techInfo: p.techInfo }, contentId(p.type, p.timestamp, p.techInfo));
   log.warn('security event reported by a charge point', { chargePointId: ctx.chargePointId, type: p.type, timestamp: p.timestamp });
   return {};
