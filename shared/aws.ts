@@ -105,8 +105,13 @@ export function db(): DynamoDBDocumentClient {
       { step: 'initialize', name: 'recordOperationStats' },
     );
     const sdkDoc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    lean = new LeanDynamoClient(client, sdkDoc, config.dynamoEndpoint(), { maxSockets: maxSockets(), maxAttempts: 5, requestTimeoutMs: 10_000 }, recordOperation);
-    doc = lean as unknown as DynamoDBDocumentClient;
+    if (process.env.CSMS_DYNAMODB_CLIENT === 'sdk') {
+      // The escape hatch: every command through the SDK's own pipeline (docs/performance.md).
+      doc = sdkDoc;
+    } else {
+      lean = new LeanDynamoClient(client, sdkDoc, config.dynamoEndpoint(), { maxSockets: maxSockets(), maxAttempts: 5, requestTimeoutMs: 10_000 }, recordOperation);
+      doc = lean as unknown as DynamoDBDocumentClient;
+    }
   }
   return doc;
 }
@@ -118,8 +123,9 @@ export function db(): DynamoDBDocumentClient {
  * rate the database sustains instead of all at the end of the burst). On AWS, one more socket.
  */
 export function auditDb(): DynamoDBDocumentClient {
-  db();
-  audit ??= lean!.withPool(4);
+  const main = db();
+  if (!lean) return main;
+  audit ??= lean.withPool(4);
   return audit as unknown as DynamoDBDocumentClient;
 }
 

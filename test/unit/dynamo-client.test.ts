@@ -183,3 +183,26 @@ describe('lean DynamoDB client retries', () => {
     expect(e).toMatchObject({ name: 'InternalServerError', message: 'boom', $fault: 'server', $metadata: { httpStatusCode: 500, attempts: 2 } });
   });
 });
+
+describe('CSMS_DYNAMODB_CLIENT=sdk', () => {
+  it('hands every store command to the SDK document client instead of the lean client', () => {
+    const saved = process.env.CSMS_DYNAMODB_CLIENT;
+    try {
+      for (const [mode, lean] of [['sdk', false], [undefined, true]] as const) {
+        if (mode) process.env.CSMS_DYNAMODB_CLIENT = mode;
+        else delete process.env.CSMS_DYNAMODB_CLIENT;
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const aws = require('../../shared/aws') as typeof import('../../shared/aws');
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const isolated = require('../../shared/dynamo-client') as typeof import('../../shared/dynamo-client');
+          expect(aws.db() instanceof isolated.LeanDynamoClient).toBe(lean);
+          expect(aws.auditDb() === aws.db()).toBe(!lean);
+        });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.CSMS_DYNAMODB_CLIENT;
+      else process.env.CSMS_DYNAMODB_CLIENT = saved;
+    }
+  });
+});
