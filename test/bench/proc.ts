@@ -9,6 +9,13 @@ export const REPO_DIR = join(__dirname, '..', '..');
 export function forkBench(file: string, args: string[] = [], opts: { execArgv?: string[]; env?: Record<string, string | undefined> } = {}): ChildProcess {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
   delete env.NODE_OPTIONS;
+  // A bench child is a tsx process, not a jest worker: it needs tsx's ESM hook for middy
+  // (shared/lambda/esm-only.ts), and stays as quiet as the test that forked it.
+  if (env.JEST_WORKER_ID) {
+    delete env.JEST_WORKER_ID;
+    env.LOG_LEVEL ??= 'SILENT';
+    env.CSMS_METRICS_STDOUT ??= 'false';
+  }
   return fork(join(BENCH_DIR, file), args, {
     cwd: REPO_DIR,
     execArgv: ['--import', 'tsx', ...(opts.execArgv ?? [])],

@@ -27,13 +27,16 @@ describe('diagnostics upload storage', () => {
     try {
       const storage = new LocalUploadStorage(dir, 'http://127.0.0.1:9/uploads');
       expect(await storage.findUpload('CP1', 'diag-2')).toBeUndefined();
-      expect(await storage.createUploadTarget('CP1', 'diag-2')).toBe('http://127.0.0.1:9/uploads/diag-2/');
+      // The location carries a per-job token: only the station that was sent it can upload there.
+      const target = await storage.createUploadTarget('CP1', 'diag-2');
+      expect(target).toMatch(/^http:\/\/127\.0\.0\.1:9\/uploads\/diag-2\/[A-Za-z0-9_-]{16,}\/$/);
+      expect(await storage.createUploadTarget('CP1', 'diag-3')).not.toBe(target.replace('diag-2', 'diag-3'));
       expect(await storage.findUpload('CP1', 'diag-2')).toBeUndefined();
       await writeFile(join(dir, 'diag-2', '.partial'), 'x');
       await writeFile(join(dir, 'diag-2', 'log.txt'), 'hello');
       const file = await storage.findUpload('CP1', 'diag-2');
-      expect(file).toMatchObject({ key: 'diag-2/log.txt', fileName: 'log.txt', size: 5 });
-      expect((await storage.downloadUrl(file!)).url).toBe('http://127.0.0.1:9/uploads/diag-2/log.txt');
+      expect(file).toMatchObject({ fileName: 'log.txt', size: 5 });
+      expect((await storage.downloadUrl(file!)).url).toBe(`${target}log.txt`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -10,6 +10,7 @@ const ID_TAG_BODY = object({
   expiryDate: { type: ['string', 'null'], description: 'expiryDate must be an ISO 8601 date-time with time zone, e.g. 2030-01-01T00:00:00Z' },
   parentIdTag: { type: ['string', 'null'], description: 'parentIdTag must be a string' },
   allowConcurrentTx: { type: ['boolean', 'null'], description: 'allowConcurrentTx must be true or false' },
+  type: { type: 'string', description: 'type must be an OCPP 2.0.1 IdTokenType, e.g. ISO14443, ISO15693, Local, KeyCode' },
 }, ['status'], { description: 'Body must be a JSON object' });
 
 /**
