@@ -1,5 +1,5 @@
 import { registerEffect } from '../../shared/calls/effects';
-import { recordConnection } from '../../shared/store/charge-points';
+import { setAttributes } from '../../shared/store/charge-points';
 import { bootCsms, eventually } from '../support/local';
 import { newId, rawClient, strictClient } from '../support/clients';
 
@@ -101,7 +101,8 @@ describe('a charge point that is gone is reported as not connected (409), never 
     const { id, cp } = await station();
     await cp.close();
     await eventually(async () => (await csms.api.get(`/charge-points/${id}`)).body.connected === false);
-    await recordConnection(id, 'c3RhbGUtY29ubmVjdGlvbg==', 'ocpp1.6'); // what a restart leaves behind
+    // What a restart without $disconnect leaves behind: a record naming a connection that is gone.
+    await setAttributes(id, { connectionId: 'c3RhbGUtY29ubmVjdGlvbg==', protocol: 'ocpp1.6', connectedAt: new Date().toISOString() });
     expect(await recorded(id)).toMatchObject({ connected: true });
     const res = await csms.api.post(`/charge-points/${id}/calls/ClearCache`, {});
     expect(res.status).toBe(409);
