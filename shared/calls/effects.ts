@@ -51,7 +51,7 @@ const pauseFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * The effects of an action as one runner, or undefined when none is registered. Each effect is
  * attempted up to EFFECT_ATTEMPTS times; one that still fails is logged with its error and counted
- * in the `CallEffectFailed` metric (dimension `action`), and named in the report.
+ * in the `CallEffectFailures` metric (dimension `action`), and named in the report.
  */
 export function effectFor(action: string, opts: EffectRunOptions = {}): ((request: unknown, response: unknown, ctx: EffectContext) => Promise<EffectsReport>) | undefined {
   const list = effects.get(action);
@@ -73,7 +73,7 @@ export function effectFor(action: string, opts: EffectRunOptions = {}): ((reques
           log.error('an effect of a call failed', {
             action, effect: effect.name, attempts: attempt, chargePointId: ctx.chargePointId, messageId: ctx.messageId, error: String((e as Error)?.stack ?? e),
           });
-          countMetric('CallEffectFailed', { action });
+          countMetric('CallEffectFailures', { action });
           failed.push(effect.name);
           break;
         }

@@ -1,6 +1,6 @@
 /**
  * One count in CloudWatch, as a structured log line in the Embedded Metric Format (CloudWatch turns
- * it into the metric `name` in the `Csms` namespace with the given dimensions; locally it is a log
+ * it into the metric `name` in the `CSMS` namespace (as shared/transactions/metrics.ts) with the given dimensions; locally it is a log
  * line). Written whatever LOG_LEVEL says, except under jest unless LOG_LEVEL is set, like shared/log.
  * A stand-in until the runtime's Powertools metrics helper is available to shared code.
  */
@@ -10,7 +10,7 @@ export function countMetric(name: string, dimensions: Record<string, string>): v
   const line = {
     _aws: {
       Timestamp: Date.now(),
-      CloudWatchMetrics: [{ Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Csms', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }],
+      CloudWatchMetrics: [{ Namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'CSMS', Dimensions: [Object.keys(dimensions)], Metrics: [{ Name: name, Unit: 'Count' }] }],
     },
     ...dimensions,
     [name]: 1,
