@@ -126,8 +126,6 @@ export async function releasePendingCall(chargePointId: string, messageId: strin
 const POLL_MS = 100;
 /** Every this many polls the waiter also looks at the slot: a station that went away ends the wait. */
 const SLOT_CHECK_EVERY = 3;
-/** The slot is freed just before the outcome is written: how long a freed slot may go without one. */
-const RECORDING_GRACE_MS = 1000;
 
 const pause = (ms: number) => new Promise((res) => setTimeout(res, Math.max(1, ms)));
 
@@ -143,16 +141,17 @@ const pause = (ms: number) => new Promise((res) => setTimeout(res, Math.max(1, m
  * - `signal` aborted (the operator gave up) or the deadline passes → the slot is freed (504).
  */
 export async function awaitOutcome(call: SentCall, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
-  let slotGoneAt: number | undefined;
+  let slotGone = false;
   for (let tick = 1; ; tick++) {
     const now = Date.now();
     const r = await getCallResult(call.messageId);
     if (r && (r.effects !== 'pending' || now >= call.deadline)) return r;
-    if (!r && (slotGoneAt !== undefined || tick % SLOT_CHECK_EVERY === 0)) {
+    // A freed slot with the same connection: the router is recording the answer (keep waiting).
+    if (!r && !slotGone && tick % SLOT_CHECK_EVERY === 0) {
       const cp = await getChargePoint(call.chargePointId, true);
       if (cp?.pendingCall?.messageId !== call.messageId) {
-        slotGoneAt ??= now;
-        if (now - slotGoneAt >= RECORDING_GRACE_MS || liveConnectionId(cp) !== call.connectionId) return lostCall(call, liveConnectionId(cp));
+        if (liveConnectionId(cp) !== call.connectionId) return lostCall(call, liveConnectionId(cp));
+        slotGone = true;
       }
     }
     if (opts.signal?.aborted) return giveUp(call, 'Aborted', `The request for ${call.action} to ${call.chargePointId} was aborted; the call was abandoned`);

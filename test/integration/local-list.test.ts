@@ -188,14 +188,14 @@ describe('a long list stays within the 32 KB WebSocket frame', () => {
 describe('a sync within the operator\'s budget', () => {
   let csms: Csms;
   beforeAll(async () => {
-    csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '3000' } });
+    csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '6000' } });
     await Promise.all(Array.from({ length: 25 }, (_v, i) => putTag(csms, `BUDGET${String(i).padStart(3, '0')}`, { status: 'Accepted' })));
   });
   afterAll(() => csms.close());
 
-  it('stays within the operator\'s budget (CSMS_CALL_TIMEOUT_MS = 3 s) with a slow charge point: Partial (202), then the next sync goes on', async () => {
+  it('stays within the operator\'s budget (CSMS_CALL_TIMEOUT_MS = 6 s) with a slow charge point: Partial (202), then the next sync goes on', async () => {
     const h = await listHolder(csms, { maxPerMessage: 5 });
-    h.state.delayMs = 1000; // each answer in time, five of them not
+    h.state.delayMs = 2000; // each answer in time, five of them not
     const res = await csms.api.post(`/charge-points/${h.id}/local-list/sync`);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'Partial', updateType: 'Full' });
