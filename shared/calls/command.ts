@@ -43,7 +43,7 @@ async function sendAndAwait(chargePointId: string, action: string, payload: unkn
         if (answered.effects === 'failed') {
           return {
             status: 200,
-            body: { response: outcome.payload, effects: 'failed', message: `The charge point answered; applying what the answer changes in the CSMS failed (${(answered.failedEffects ?? []).join(', ')}; logged and counted in CallEffectFailures)` },
+            body: { response: outcome.payload, effects: 'failed', message: `The charge point answered; applying what the answer changes in the CSMS failed (${(answered.failedEffects ?? []).join(', ')}; logged and counted in the Failures metric, kind AnswerEffect)` },
           };
         }
         return { status: 200, body: { response: outcome.payload } };

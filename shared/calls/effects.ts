@@ -1,6 +1,6 @@
 import { log } from '../log';
 import type { OcppVersion } from '../ocpp/protocol';
-import { countMetric } from './metrics';
+import { metrics } from '../lambda/metrics';
 
 /**
  * What an accepted answer changes in the CSMS's model (e.g. GetConfiguration stores the
@@ -51,7 +51,7 @@ const pauseFor = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * The effects of an action as one runner, or undefined when none is registered. Each effect is
  * attempted up to EFFECT_ATTEMPTS times; one that still fails is logged with its error and counted
- * in the `CallEffectFailures` metric (dimension `action`), and named in the report.
+ * in the `Failures` metric (kind `AnswerEffect`, shared/lambda/metrics.ts; the log line names the action), and named in the report.
  */
 export function effectFor(action: string, opts: EffectRunOptions = {}): ((request: unknown, response: unknown, ctx: EffectContext) => Promise<EffectsReport>) | undefined {
   const list = effects.get(action);
@@ -73,7 +73,7 @@ export function effectFor(action: string, opts: EffectRunOptions = {}): ((reques
           log.error('an effect of a call failed', {
             action, effect: effect.name, attempts: attempt, chargePointId: ctx.chargePointId, messageId: ctx.messageId, error: String((e as Error)?.stack ?? e),
           });
-          countMetric('CallEffectFailures', { action });
+          metrics.countFailure('AnswerEffect');
           failed.push(effect.name);
           break;
         }

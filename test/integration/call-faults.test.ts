@@ -1,4 +1,5 @@
 import { registerEffect } from '../../shared/calls/effects';
+import { metricSum } from '../../shared/lambda/metrics';
 import { setAttributes } from '../../shared/store/charge-points';
 import { bootCsms, eventually } from '../support/local';
 import { newId, rawClient, strictClient } from '../support/clients';
@@ -79,10 +80,12 @@ describe('an answered call is reported as answered, whatever its effects do', ()
 
   it('a failing effect does not stop the others; the operator gets 200 with the answer and is told', async () => {
     const { id, cp } = await station();
+    const failuresBefore = metricSum('Failures', { kind: 'AnswerEffect' });
     const res = await csms.api.post(`/charge-points/${id}/calls/DataTransfer`, { vendorId: 'test.failing-effect', messageId: 'M1' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ response: { status: 'Accepted' }, effects: 'failed' });
     expect(independent.ran).toEqual(['M1']);
+    expect(metricSum('Failures', { kind: 'AnswerEffect' })).toBe(failuresBefore + 1); // what the alarm watches
     await cp.close();
   });
 
