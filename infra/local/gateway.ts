@@ -192,12 +192,8 @@ export class GatewayEmulator {
       ws.on('close', () => {
         clearTimeout(conn.idleTimer);
         clearTimeout(ageTimer);
-        this.connections.delete(connectionId);
-        if (this.closing) return; // shutting down: the stand-ins behind the Lambdas are going away
-        this.track(this.fns.disconnect(
-          { requestContext: { ...this.baseContext(connectionId, '$disconnect', 'DISCONNECT'), authorizer }, isBase64Encoded: false },
-          lambdaContext('disconnect'),
-        ).catch((e) => console.error(JSON.stringify({ level: 'error', message: 'disconnect failed', error: String(e) }))));
+        // Not in the map any more: close() took it and runs its $disconnect itself.
+        if (this.connections.delete(connectionId)) this.track(this.disconnect(conn));
       });
       ws.on('error', () => undefined);
     });
@@ -213,6 +209,14 @@ export class GatewayEmulator {
       /* not JSON: $default */
     }
     return '$default';
+  }
+
+  /** `$disconnect` of a connection (failures are logged: API Gateway does not retry it either). */
+  private disconnect(conn: Connection): Promise<unknown> {
+    return this.fns.disconnect(
+      { requestContext: { ...this.baseContext(conn.id, '$disconnect', 'DISCONNECT'), connectedAt: conn.connectedAt, authorizer: conn.authorizer }, isBase64Encoded: false },
+      lambdaContext('disconnect'),
+    ).catch((e) => console.error(JSON.stringify({ level: 'error', message: 'disconnect failed', error: String(e) })));
   }
 
   private async message(conn: Connection, body: string): Promise<void> {
@@ -237,13 +241,16 @@ export class GatewayEmulator {
     const m = /^(?:\/[^/]+)?\/@connections\/([^/?]+)/.exec(req.url ?? '');
     if (!m) return false;
     const conn = this.connections.get(decodeURIComponent(m[1]));
+    // As API Gateway answers: errors name their type in x-amzn-ErrorType, from which the SDK builds
+    // GoneException, PayloadTooLargeException, ... (without it a 410 is an unnamed service error).
+    const ERROR_TYPES: Record<number, string> = { 410: 'GoneException', 413: 'PayloadTooLargeException' };
     const send = (status: number, body?: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...(ERROR_TYPES[status] ? { 'x-amzn-errortype': ERROR_TYPES[status] } : {}) });
       res.end(body === undefined ? '' : JSON.stringify(body));
     };
     if (!conn || conn.socket.readyState !== conn.socket.OPEN) {
       req.resume();
-      send(410, { message: 'Gone' });
+      send(410, { message: null });
       return true;
     }
     if (req.method === 'POST') {
@@ -278,11 +285,21 @@ export class GatewayEmulator {
     void p.finally(() => this.inFlight.delete(p));
   }
 
+  /**
+   * Shutting down closes every connection as API Gateway would (1001 Going Away) and runs its
+   * `$disconnect`, so the records do not name connections that no longer exist after a restart.
+   */
   async close(): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.inFlight]);
-    for (const c of this.connections.values()) c.socket.terminate();
+    const open = [...this.connections.values()];
     this.connections.clear();
+    for (const c of open) {
+      clearTimeout(c.idleTimer);
+      c.socket.close(1001, 'Going away');
+      c.socket.terminate();
+    }
+    await Promise.allSettled([...open.map((c) => this.disconnect(c)), ...this.inFlight]);
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withCallerSignal } from '../../shared/calls/caller';
 import { lambdaContext } from './lambda-context';
 import type { LambdaHandler } from './gateway';
 
@@ -106,8 +107,13 @@ export function serveHttpApi(handler: LambdaHandler, req: IncomingMessage, res: 
         http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '', userAgent: headers['user-agent'] ?? '' },
       },
     };
+    // A client that goes away before its answer abandons the calls it waits for (shared/calls/caller.ts).
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     try {
-      const out = await handler(event, lambdaContext('api'));
+      const out = await withCallerSignal(gone.signal, () => handler(event, lambdaContext('api')));
       res.writeHead(out?.statusCode ?? 200, out?.headers ?? {});
       res.end(out?.body ?? '');
     } catch (e) {

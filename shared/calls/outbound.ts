@@ -9,7 +9,7 @@ import { versionOf, type Protocol } from '../ocpp/protocol';
 import { checkPayload } from '../ocpp/validation';
 import { adaptRequestTo20 } from '../ocpp/adapter-2.0';
 import { clearConnection, getChargePoint, isConditionFailure, liveConnectionId, type PendingCall } from '../store/charge-points';
-import { getCallResult, type CallOutcome } from '../store/call-results';
+import { getCallResult, type CallResult } from '../store/call-results';
 import { tableName } from '../store/tables';
 import { logExchange } from '../store/message-log';
 import { GuardRejection, runGuards } from './guards';
@@ -17,7 +17,7 @@ import './all-effects'; // registers the guards (and effects) of every domain mo
 
 /** Why a call could not be made or finished; `status` is the operator API's HTTP status. */
 export class CallFailure extends Error {
-  constructor(readonly status: 400 | 404 | 409 | 413 | 504, readonly error: string, message: string) {
+  constructor(readonly status: 400 | 404 | 409 | 413 | 502 | 504, readonly error: string, message: string) {
     super(message);
   }
 }
@@ -27,14 +27,25 @@ export interface SentCall {
   chargePointId: string;
   action: string;
   protocol: Protocol;
+  connectionId: string;
+  sentAt: number;
+  /** Epoch ms: the call's timeout (its pending slot expires then). */
+  deadline: number;
 }
+
+/** Less than this left of the caller's budget: the call is not sent (504 at once). */
+const MIN_CALL_MS = 100;
 
 /**
  * Sends one CALL to a charge point: validates the payload against the request schema of the
- * charge point's version, claims the single pending-call slot of that charge point with a
- * conditional write, and posts the frame to its live connection.
+ * charge point's version, runs the action's guards, claims the single pending-call slot of that
+ * charge point with a conditional write, and posts the frame to its live connection.
+ * The call's timeout is `deadline` (epoch ms) when given — the end of the caller's whole budget,
+ * for calls made inside a chain or a guard — or `timeoutMs` (default CSMS_CALL_TIMEOUT_MS) from now,
+ * whichever is earlier.
  */
-export async function sendCall(chargePointId: string, action: string, payload: unknown, opts: { taskToken?: string; timeoutMs?: number } = {}): Promise<SentCall> {
+export async function sendCall(chargePointId: string, action: string, payload: unknown, opts: { taskToken?: string; timeoutMs?: number; deadline?: number } = {}): Promise<SentCall> {
+  const deadline = Math.min(opts.deadline ?? Infinity, Date.now() + (opts.timeoutMs ?? config.callTimeoutMs()));
   const cp = await getChargePoint(chargePointId, true);
   if (!cp) throw new CallFailure(404, 'NotFound', `Charge point ${chargePointId} is not registered`);
   const connectionId = liveConnectionId(cp);
@@ -47,7 +58,7 @@ export async function sendCall(chargePointId: string, action: string, payload: u
   }
   // Domain rules a schema cannot express (shared/calls/guards.ts): refused before anything is sent.
   try {
-    await runGuards(action, chargePointId, payload, version);
+    await runGuards(action, chargePointId, payload, version, { deadline });
   } catch (e) {
     if (e instanceof GuardRejection) throw new CallFailure(e.status, e.error, e.message);
     throw e;
@@ -56,13 +67,14 @@ export async function sendCall(chargePointId: string, action: string, payload: u
   const bytes = Buffer.byteLength(callFrame(randomUUID(), action, cp.protocol === 'ocpp2.0' ? adaptRequestTo20(action, payload) : payload));
   if (bytes > FRAME_LIMIT_BYTES) throw new CallFailure(413, 'FrameTooLarge', `${action} would be a ${bytes}-byte frame; API Gateway WebSocket frames carry at most 32 KB (${FRAME_LIMIT_BYTES} bytes): send less per call`);
   const now = Date.now();
+  if (deadline - now < MIN_CALL_MS) throw new CallFailure(504, 'Timeout', `No time left to send ${action} to ${chargePointId} within the caller's budget`);
   const pending: PendingCall = {
     messageId: randomUUID(),
     action,
     payload,
     connectionId,
     sentAt: new Date(now).toISOString(),
-    expiresAtMs: now + (opts.timeoutMs ?? config.callTimeoutMs()),
+    expiresAtMs: deadline,
     taskToken: opts.taskToken,
   };
   try {
@@ -90,7 +102,7 @@ export async function sendCall(chargePointId: string, action: string, payload: u
     await releasePendingCall(chargePointId, pending.messageId);
     throw e;
   }
-  return { messageId: pending.messageId, chargePointId, action, protocol: cp.protocol };
+  return { messageId: pending.messageId, chargePointId, action, protocol: cp.protocol, connectionId, sentAt: now, deadline };
 }
 
 /** Frees the slot if it is still held by this call (after a timeout or a failed post). */
@@ -112,23 +124,61 @@ export async function releasePendingCall(chargePointId: string, messageId: strin
 }
 
 const POLL_MS = 100;
+/** Every this many polls the waiter also looks at the slot: a station that went away ends the wait. */
+const SLOT_CHECK_EVERY = 3;
+
+const pause = (ms: number) => new Promise((res) => setTimeout(res, Math.max(1, ms)));
 
 /**
- * Waits for the answer recorded by the router. Polling keeps the caller a plain Lambda (no open
- * socket to the charge point); the router writes the outcome once, keyed by message id.
+ * Waits for the answer recorded by the router, until the call's deadline. Polling keeps the caller
+ * a plain Lambda (no open socket to the charge point); the router writes the outcome once, keyed by
+ * message id, before it applies the answer's effects.
+ * - Outcome recorded, effects done or failed → returned at once. Effects still running → waited
+ *   for until the deadline (so what the answer changed can be read right after), then returned
+ *   with `effects: 'pending'`: an answered call is never reported as a timeout.
+ * - The slot disappears without an outcome (the station disconnected or reconnected — both free
+ *   the slot) → 409 NotConnected, without waiting out the timeout.
+ * - `signal` aborted (the operator gave up) or the deadline passes → the slot is freed (504).
  */
-export async function awaitOutcome(call: SentCall, timeoutMs = config.callTimeoutMs()): Promise<CallOutcome> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+export async function awaitOutcome(call: SentCall, opts: { signal?: AbortSignal } = {}): Promise<CallResult> {
+  let slotGone = false;
+  for (let tick = 1; ; tick++) {
+    const now = Date.now();
     const r = await getCallResult(call.messageId);
-    if (r) return r.outcome;
-    if (Date.now() >= deadline) break;
-    await new Promise((res) => setTimeout(res, Math.min(POLL_MS, Math.max(1, deadline - Date.now()))));
+    if (r && (r.effects !== 'pending' || now >= call.deadline)) return r;
+    // A freed slot with the same connection: the router is recording the answer (keep waiting).
+    if (!r && !slotGone && tick % SLOT_CHECK_EVERY === 0) {
+      const cp = await getChargePoint(call.chargePointId, true);
+      if (cp?.pendingCall?.messageId !== call.messageId) {
+        if (liveConnectionId(cp) !== call.connectionId) return lostCall(call, liveConnectionId(cp));
+        slotGone = true;
+      }
+    }
+    if (opts.signal?.aborted) return giveUp(call, 'Aborted', `The request for ${call.action} to ${call.chargePointId} was aborted; the call was abandoned`);
+    if (now >= call.deadline) return giveUp(call, 'Timeout', `No answer to ${call.action} from ${call.chargePointId} within ${call.deadline - call.sentAt} ms`);
+    await pause(Math.min(POLL_MS, call.deadline - now));
   }
+}
+
+/** The slot was freed without an outcome: a late outcome still counts; otherwise say why. */
+async function lostCall(call: SentCall, liveConnection: string | undefined): Promise<CallResult> {
+  // The router frees the slot just before it writes the outcome: give that write a moment.
+  for (let i = 0; i < 2; i++) {
+    const late = await getCallResult(call.messageId);
+    if (late) return late;
+    if (i === 0) await pause(POLL_MS);
+  }
+  if (liveConnection !== call.connectionId) throw new CallFailure(409, 'NotConnected', `Charge point ${call.chargePointId} disconnected before answering ${call.action}`);
+  throw new CallFailure(504, 'Timeout', `No answer to ${call.action} from ${call.chargePointId} was recorded`);
+}
+
+/** Frees the slot (logging the unanswered call); an outcome that landed meanwhile still counts. */
+async function giveUp(call: SentCall, error: string, message: string): Promise<CallResult> {
   const released = await releasePendingCall(call.chargePointId, call.messageId);
   if (released) await logExchange(call.chargePointId, { id: call.messageId, action: call.action, payload: released.payload }, undefined, new Date(released.sentAt), 'out');
-  // A late answer may have landed between the last poll and the release.
   const late = await getCallResult(call.messageId);
-  if (late) return late.outcome;
-  throw new CallFailure(504, 'Timeout', `No answer to ${call.action} from ${call.chargePointId} within ${timeoutMs} ms`);
+  if (late) return late;
+  // Freed by someone else: the router recording the answer right now, or a disconnect.
+  if (!released) return lostCall(call, liveConnectionId(await getChargePoint(call.chargePointId, true)));
+  throw new CallFailure(504, error, message);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runCommand, type CommandResult } from '../calls/command';
+import { config } from '../config';
 import { versionOf } from '../ocpp/protocol';
 import { getChargePoint, liveConnectionId } from '../store/charge-points';
 import { listVariables } from '../store/device-model';
@@ -26,6 +27,11 @@ import {
  *    with a Differential update.
  * 4. Failed / VersionMismatch on a Differential update: the whole list is sent again with Full
  *    (§5.15 "SHOULD retry sending the full local authorization list").
+ * 5. The whole chain shares one budget (default CSMS_CALL_TIMEOUT_MS, what an operator request
+ *    waits): every call's timeout ends at the chain's deadline at the latest, and no further
+ *    message is started when less time is left than the previous one took. The sync then answers
+ *    Partial (202) with what was sent (also when a later message got no answer in time), and
+ *    the next sync goes on from there.
  */
 export interface LocalListState {
   /** The version we last sent and the charge point accepted. */
@@ -78,7 +84,7 @@ export async function targetList(version: '1.6' | '2.0.1'): Promise<LocalListEnt
  * ItemsPerMessage and BytesPerMessage (GetVariables when unknown); the list's maximum is the
  * maxLimit of LocalAuthListCtrlr.Entries, known only from a NotifyReport (otherwise not checked).
  */
-async function limits(chargePointId: string, version: '1.6' | '2.0.1') {
+async function limits(chargePointId: string, version: '1.6' | '2.0.1', deadline: number) {
   const read = async () => {
     const vars = await listVariables(chargePointId);
     const positive = (v: unknown) => (Number.isInteger(Number(v)) && Number(v) > 0 ? Number(v) : undefined);
@@ -89,10 +95,10 @@ async function limits(chargePointId: string, version: '1.6' | '2.0.1') {
   };
   let known = await read();
   if (known.perMessage === undefined) {
-    if (version === '1.6') await runCommand(chargePointId, 'GetConfiguration', { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength', 'LocalAuthListEnabled'] });
+    if (version === '1.6') await runCommand(chargePointId, 'GetConfiguration', { key: ['SendLocalListMaxLength', 'LocalAuthListMaxLength', 'LocalAuthListEnabled'] }, { deadline });
     else {
       const component = { name: 'LocalAuthListCtrlr' };
-      await runCommand(chargePointId, 'GetVariables', { getVariableData: ['ItemsPerMessage', 'BytesPerMessage'].map((name) => ({ component, variable: { name } })) });
+      await runCommand(chargePointId, 'GetVariables', { getVariableData: ['ItemsPerMessage', 'BytesPerMessage'].map((name) => ({ component, variable: { name } })) }, { deadline });
     }
     known = await read();
   }
@@ -109,22 +115,25 @@ async function saveState(chargePointId: string, version: number, entries: ListSn
   await mergeChargePointState(chargePointId, LOCAL_LIST_STATE, { version, entries: fits ? entries : null, syncedAt: at, reportedVersion: version, reportedAt: at });
 }
 
+/** `budgetMs`: the whole sync's (default CSMS_CALL_TIMEOUT_MS); `timeoutMs`: each call's at most. */
 export async function syncLocalList(chargePointId: string, opts: { updateType?: 'Full'; budgetMs?: number; timeoutMs?: number } = {}): Promise<SyncOutcome> {
   const started = Date.now();
-  const budgetMs = opts.budgetMs ?? 20_000; // the operator API answers within API Gateway's 29 s
+  // The operator API answers within API Gateway's 29 s: the chain as a whole, not each call.
+  const deadline = started + (opts.budgetMs ?? config.callTimeoutMs());
+  const call = { timeoutMs: opts.timeoutMs, deadline };
   const cp = await getChargePoint(chargePointId);
   if (!cp) return refuse(404, 'NotFound', `Charge point ${chargePointId} is not registered`);
   if (!liveConnectionId(cp) || !cp.protocol) return refuse(409, 'NotConnected', `Charge point ${chargePointId} is not connected`);
   const version = versionOf(cp.protocol);
 
-  const got = await runCommand(chargePointId, 'GetLocalListVersion', {}, opts.timeoutMs);
+  const got = await runCommand(chargePointId, 'GetLocalListVersion', {}, call);
   if (got.status !== 200) return { refused: got };
   const response = got.body.response as { listVersion?: number; versionNumber?: number };
   const held = response.listVersion ?? response.versionNumber ?? 0;
   if (held === -1) return refuse(409, 'NotSupported', `Charge point ${chargePointId} does not support a Local Authorization List (GetLocalListVersion = -1)`);
 
   const target = await targetList(version);
-  const { perMessage, maxLength, maxFrameBytes } = await limits(chargePointId, version);
+  const { perMessage, maxLength, maxFrameBytes } = await limits(chargePointId, version, deadline);
   if (maxLength !== undefined && target.length > maxLength) {
     return refuse(409, 'LocalListTooLong', `The list has ${target.length} entries; charge point ${chargePointId} holds at most ${maxLength} (${version === '1.6' ? 'LocalAuthListMaxLength' : 'LocalAuthListCtrlr.Entries maxLimit'})`);
   }
@@ -136,13 +145,17 @@ export async function syncLocalList(chargePointId: string, opts: { updateType?: 
     const chunks = chunkChanges(changes, perMessage, maxFrameBytes, frameBytes(version, nextVersion + 1, updateType));
     if (!chunks.length) chunks.push([]); // a Full update of an empty list still clears it
     let applied = first === 'Full' ? {} : snapshot;
+    let lastMessageMs = 0;
     for (const [i, chunk] of chunks.entries()) {
-      if (i > 0 && Date.now() - started > budgetMs) {
-        return { ok: { status: 'Partial', updateType, listVersion: nextVersion, entries: Object.keys(applied).length, messages } };
-      }
+      const partial = (): SyncOutcome => ({ ok: { status: 'Partial', updateType, listVersion: nextVersion, entries: Object.keys(applied).length, messages } });
+      if (i > 0 && deadline - Date.now() < lastMessageMs) return partial();
       const type = i === 0 ? first : 'Differential';
       const listVersion = nextVersion + 1;
-      const sent = await runCommand(chargePointId, 'SendLocalList', sendLocalListPayload(version, listVersion, type, chunk), opts.timeoutMs);
+      const messageStarted = Date.now();
+      const sent = await runCommand(chargePointId, 'SendLocalList', sendLocalListPayload(version, listVersion, type, chunk), call);
+      lastMessageMs = Date.now() - messageStarted;
+      // Out of time after some messages went through: what the station holds is found out next time.
+      if (i > 0 && sent.status === 504) return partial();
       if (sent.status !== 200) return { refused: sent };
       const status = (sent.body.response as { status: string }).status;
       messages.push({ updateType: type, listVersion, items: chunk.length, status });

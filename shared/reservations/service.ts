@@ -1,5 +1,6 @@
 import { runCommand, type CommandResult } from '../calls/command';
-import { GuardRejection } from '../calls/guards';
+import { GuardRejection, nestedCallOptions, type GuardContext } from '../calls/guards';
+import { CallFailure } from '../calls/outbound';
 import type { EffectContext } from '../calls/effects';
 import { fromIdToken201, parseTokenName, tokenName } from '../authorization/tokens';
 import { addToCounter } from '../store/counters';
@@ -125,8 +126,17 @@ export async function reserve(input: ReserveInput, timeoutMs?: number): Promise<
   const status = (result.body.response as { status: string }).status;
   if (status !== 'Accepted') return { rejected: status };
   const r = await getReservation(input.chargePointId, reservationId);
-  if (!r) throw new Error(`reservation ${reservationId} was accepted but not recorded`);
-  return { created: reservationView(r) };
+  if (r) return { created: reservationView(r) };
+  // Accepted, but the ReserveNow effect that records it is still running (or failed, logged and counted).
+  const pending = result.body.effects === 'pending';
+  return {
+    refused: {
+      status: pending ? 202 : 500,
+      body: pending
+        ? { reservationId, status, message: `Charge point ${input.chargePointId} accepted reservation ${reservationId}; it is still being recorded (GET it shortly)` }
+        : { error: 'InternalError', reservationId, message: `Charge point ${input.chargePointId} accepted reservation ${reservationId}, but recording it failed` },
+    },
+  };
 }
 
 /** Asks the charge point to cancel; Accepted → Cancelled (the CancelReservation effect). */
@@ -148,7 +158,14 @@ export async function reservationAccepted(req: Record<string, any>, ctx: EffectC
       parentIdTag: req.groupIdToken ? tokenName(fromIdToken201(req.groupIdToken)) : undefined, expiryDate: req.expiryDateTime, status: 'Active', version: '2.0.1', createdAt: now, updatedAt: now,
     };
   await putReservation(JSON.parse(JSON.stringify(r)));
-  const { executionArn } = await startWorkflow('reservation-expiry', { chargePointId: r.chargePointId, reservationId: r.reservationId, expiryDate: r.expiryDate });
+  // Effects run at least once: the execution is named after the answer, so a retry starts no second one.
+  let executionArn: string;
+  try {
+    ({ executionArn } = await startWorkflow('reservation-expiry', { chargePointId: r.chargePointId, reservationId: r.reservationId, expiryDate: r.expiryDate }, `reservation-${ctx.messageId}`));
+  } catch (e) {
+    if ((e as { name?: string }).name === 'ExecutionAlreadyExists') return; // started by an earlier attempt, and already over
+    throw e;
+  }
   await setReservationAttributes(r.chargePointId, r.reservationId, { executionArn });
 }
 
@@ -162,12 +179,16 @@ export async function reservationCancelled(reservationId: number, ctx: EffectCon
  * ReserveConnectorZeroSupported = true (otherwise it SHALL answer Rejected). Checked before
  * sending; the value is fetched with GetConfiguration when the CSMS has not seen it yet.
  */
-export async function guardConnectorZero(chargePointId: string, payload: { connectorId?: number }, version: '1.6' | '2.0.1'): Promise<void> {
+export async function guardConnectorZero(chargePointId: string, payload: { connectorId?: number }, version: '1.6' | '2.0.1', ctx: GuardContext): Promise<void> {
   if (version !== '1.6' || payload.connectorId !== 0) return;
   const known = async () => (await listVariables(chargePointId)).find((v) => v.variableKey === 'ReserveConnectorZeroSupported');
   let setting = await known();
   if (!setting) {
-    await runCommand(chargePointId, 'GetConfiguration', { key: ['ReserveConnectorZeroSupported'] });
+    // Within the operator's budget for the ReserveNow, leaving it half of what is left.
+    const asked = await runCommand(chargePointId, 'GetConfiguration', { key: ['ReserveConnectorZeroSupported'] }, nestedCallOptions(ctx));
+    if (asked.status === 504 || asked.status === 409) {
+      throw new CallFailure(asked.status, String(asked.body.error), `ReserveNow not sent: asking ReserveConnectorZeroSupported failed: ${String(asked.body.message)}`);
+    }
     setting = await known();
   }
   if (String(setting?.value).toLowerCase() !== 'true') {

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
 import { tableName } from './tables';
 
@@ -14,6 +14,14 @@ export interface CallResult {
   action: string;
   outcome: CallOutcome;
   answeredAt: string;
+  /**
+   * What the answer changes in the CSMS's model (shared/calls/effects.ts): `pending` while the
+   * effects run (the outcome is recorded first, so an answered call is never reported as a
+   * timeout), then `done` or `failed` (with the names of the effects that failed after retries).
+   * Absent when the action has no effects.
+   */
+  effects?: 'pending' | 'done' | 'failed';
+  failedEffects?: string[];
   expiresAt: number;
 }
 
@@ -29,4 +37,14 @@ export async function putCallResult(r: Omit<CallResult, 'expiresAt'>): Promise<v
 export async function getCallResult(messageId: string): Promise<CallResult | undefined> {
   const out = await db().send(new GetCommand({ TableName: tableName('callResults'), Key: { messageId }, ConsistentRead: true }));
   return out.Item as CallResult | undefined;
+}
+
+/** The effects of a recorded answer have run: `failed` names those that failed after every attempt. */
+export async function settleCallEffects(messageId: string, failed: string[]): Promise<void> {
+  await db().send(new UpdateCommand({
+    TableName: tableName('callResults'),
+    Key: { messageId },
+    UpdateExpression: failed.length ? 'SET effects = :s, failedEffects = :f' : 'SET effects = :s',
+    ExpressionAttributeValues: failed.length ? { ':s': 'failed', ':f': failed } : { ':s': 'done' },
+  }));
 }

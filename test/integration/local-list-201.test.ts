@@ -73,7 +73,7 @@ async function storeAsList(csms: Csms) {
 let csms: Csms;
 beforeAll(async () => {
   // Untyped cards as ISO14443 only (the operator's choice for short lists); the default is tested below.
-  csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '2000', CSMS_CARD_TOKEN_TYPES: 'ISO14443' } });
+  csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '20000', CSMS_CARD_TOKEN_TYPES: 'ISO14443' } }); // the timeout is also the budget of a whole sync: ample under load
   const tags = Array.from({ length: 22 }, (_v, i) => `RFID${String(i).padStart(3, '0')}`);
   await Promise.all(tags.map((t, i) => putTag(csms, t, i % 5 === 0 ? { status: 'Blocked' } : i % 7 === 0 ? { status: 'Accepted', parentIdTag: 'Central:FLEET7', expiryDate: '2031-01-01T00:00:00Z' } : { status: 'Accepted' })));
   await putTag(csms, 'eMAID:NL-TNM-000123-4', { status: 'Accepted' });

@@ -12,10 +12,11 @@ interface Message { listVersion: number; updateType: string; localAuthorizationL
 
 /** A charge point with a Local Authorization List, as §3.5.2 describes it. */
 async function listHolder(csms: Csms, opts: { maxPerMessage?: number; maxLength?: number; version?: number; answer?: (m: Message) => string | undefined } = {}) {
+  /** `state.delayMs`: the charge point answers each SendLocalList after that long. */
   const id = newId('LL');
   const cp = await strictClient(csms.chargePointUrl, id, 'ocpp1.6');
   await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC-22' });
-  const state = { version: opts.version ?? 0, list: new Map<string, Entry['idTagInfo']>(), messages: [] as Message[], frameBytes: [] as number[] };
+  const state = { version: opts.version ?? 0, list: new Map<string, Entry['idTagInfo']>(), messages: [] as Message[], frameBytes: [] as number[], delayMs: 0 };
   cp.handle('GetLocalListVersion', async () => ({ listVersion: state.version }));
   cp.handle('GetConfiguration', async () => ({
     configurationKey: [
@@ -26,6 +27,7 @@ async function listHolder(csms: Csms, opts: { maxPerMessage?: number; maxLength?
   }));
   cp.handle('SendLocalList', async ({ params }) => {
     const m = params as Message;
+    if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
     state.messages.push(m);
     state.frameBytes.push(Buffer.byteLength(JSON.stringify([2, 'x'.repeat(36), 'SendLocalList', m])));
     const forced = opts.answer?.(m);
@@ -58,7 +60,7 @@ async function storeAsList(csms: Csms) {
 describe('Send Local Authorization List', () => {
   let csms: Csms;
   beforeAll(async () => {
-    csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '2000' } });
+    csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '20000' } }); // also the budget of a whole sync: ample under load
     const tags = Array.from({ length: 25 }, (_v, i) => `TAG${String(i).padStart(3, '0')}`);
     await Promise.all(tags.map((t, i) => putTag(csms, t, i % 5 === 0 ? { status: 'Blocked' } : i % 7 === 0 ? { status: 'Accepted', parentIdTag: 'FLEET1', expiryDate: '2031-01-01T00:00:00Z' } : { status: 'Accepted' })));
     await putTag(csms, 'eMAID:NL-TNM-000123-4', { status: 'Accepted' }); // a 2.0.1 token kind: not in a 1.6 list
@@ -179,6 +181,34 @@ describe('a long list stays within the 32 KB WebSocket frame', () => {
     expect(h.state.messages.length).toBeGreaterThan(1);
     for (const bytes of h.state.frameBytes) expect(bytes).toBeLessThanOrEqual(32 * 1024);
     expect(h.state.list.size).toBe(600);
+    await h.cp.close();
+  });
+});
+
+describe('a sync within the operator\'s budget', () => {
+  let csms: Csms;
+  beforeAll(async () => {
+    csms = await bootCsms({ env: { CSMS_CALL_TIMEOUT_MS: '6000' } });
+    await Promise.all(Array.from({ length: 25 }, (_v, i) => putTag(csms, `BUDGET${String(i).padStart(3, '0')}`, { status: 'Accepted' })));
+  });
+  afterAll(() => csms.close());
+
+  it('stays within the operator\'s budget (CSMS_CALL_TIMEOUT_MS = 6 s) with a slow charge point: Partial (202), then the next sync goes on', async () => {
+    const h = await listHolder(csms, { maxPerMessage: 5 });
+    h.state.delayMs = 2000; // each answer in time, five of them not
+    const res = await csms.api.post(`/charge-points/${h.id}/local-list/sync`);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'Partial', updateType: 'Full' });
+    const sent = res.body.messages.length;
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(5);
+    expect(h.state.messages).toHaveLength(sent); // nothing went out after the operator was answered
+    expect(res.body.listVersion).toBe(sent);
+    h.state.delayMs = 0;
+    const rest = await csms.api.post(`/charge-points/${h.id}/local-list/sync`);
+    expect(rest.status).toBe(200);
+    expect(rest.body).toMatchObject({ status: 'Updated', updateType: 'Differential' });
+    expect(h.state.list).toEqual(await storeAsList(csms));
     await h.cp.close();
   });
 });

@@ -17,7 +17,10 @@ afterAll(async () => {
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
-async function reservingCp(opts: { answer?: string; connectorZero?: 'true' | 'false' } = {}) {
+/** A station that takes its time (its handler answers after `ms`). */
+const after = <T>(ms: number | undefined, value: T) => (ms ? new Promise<T>((r) => setTimeout(() => r(value), ms)) : value);
+
+async function reservingCp(opts: { answer?: string; connectorZero?: 'true' | 'false'; delayMs?: { ReserveNow?: number; GetConfiguration?: number } } = {}) {
   const id = newId('RES');
   const cp = await strictClient(csms.chargePointUrl, id, 'ocpp1.6');
   await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC-22' });
@@ -28,7 +31,7 @@ async function reservingCp(opts: { answer?: string; connectorZero?: 'true' | 'fa
     reserveRequests.push(p);
     const status = opts.answer ?? 'Accepted';
     if (status === 'Accepted') held.add(p.reservationId);
-    return { status };
+    return after(opts.delayMs?.ReserveNow, { status });
   });
   cp.handle('CancelReservation', async ({ params }) => {
     const { reservationId } = params as { reservationId: number };
@@ -37,9 +40,9 @@ async function reservingCp(opts: { answer?: string; connectorZero?: 'true' | 'fa
   const configRequests: unknown[] = [];
   cp.handle('GetConfiguration', async ({ params }) => {
     configRequests.push(params);
-    return opts.connectorZero === undefined
+    return after(opts.delayMs?.GetConfiguration, opts.connectorZero === undefined
       ? { unknownKey: ['ReserveConnectorZeroSupported'] }
-      : { configurationKey: [{ key: 'ReserveConnectorZeroSupported', readonly: true, value: opts.connectorZero }] };
+      : { configurationKey: [{ key: 'ReserveConnectorZeroSupported', readonly: true, value: opts.connectorZero }] });
   });
   return { id, cp, reserveRequests, configRequests };
 }
@@ -140,6 +143,17 @@ describe('Reserve Now (1.6 §5.13)', () => {
     expect(accepted.status).toBe(201);
     expect(accepted.body.connectorId).toBe(0);
     await Promise.all([without, unknown, withZero].map((x) => x.cp.close()));
+  });
+
+  it('the GetConfiguration the connector-0 guard makes stays within the operator\'s budget (CSMS_CALL_TIMEOUT_MS = 2 s) with the ReserveNow', async () => {
+    // Each answer alone is within 2 s; asked in turn, the two take longer than the operator waits.
+    const slow = await reservingCp({ connectorZero: 'true', delayMs: { GetConfiguration: 1300, ReserveNow: 1000 } });
+    const res = await csms.api.post('/reservations', { chargePointId: slow.id, connectorId: 0, idTag: 'T1', expiryDate: inMinutes(5) });
+    expect(res.status).toBe(504);
+    expect(res.body).toMatchObject({ error: 'Timeout', message: expect.stringMatching(/^ReserveNow not sent: asking ReserveConnectorZeroSupported failed/) });
+    expect(slow.configRequests).toHaveLength(1);
+    expect(slow.reserveRequests).toEqual([]); // not sent with too little time left to be answered
+    await slow.cp.close();
   });
 
   it('answers bad requests, unknown and offline charge points clearly, and sends nothing', async () => {
