@@ -118,9 +118,11 @@ describe('code-access analysis', () => {
     expect([...all.keys()].sort()).toEqual(['fns/a.ts', 'fns/b.ts']);
   });
 
-  it('reads the real authorizer as a charge-point reader (plus its auto-registration write) that never posts to connections', () => {
+  it('reads the real authorizer as a charge-point reader (plus its auto-registration write and failed-attempt counters) that never posts to connections', () => {
     const authorizer = analyzeCodeAccess(REPO_ROOT, ['functions/authorizer.ts']).get('functions/authorizer.ts')!;
-    expect(Object.keys(actions(authorizer))).toEqual(['chargePoints']);
+    // Counters: the failed-attempt records of the login throttle (shared/auth/throttle.ts).
+    expect(Object.keys(actions(authorizer)).sort()).toEqual(['chargePoints', 'counters']);
+    expect(authorizer.tables.get('counters')!.has('Scan')).toBe(false);
     expect(authorizer.tables.get('chargePoints')!.has('GetItem')).toBe(true);
     expect(authorizer.tables.get('chargePoints')!.has('Scan')).toBe(false);
     expect(authorizer.tables.get('chargePoints')!.has('DeleteItem')).toBe(false);
