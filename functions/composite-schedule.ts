@@ -1,5 +1,5 @@
 // OCPP 1.6 §3.13 / §5.7 · 2.0.1 K08: the composite schedule, from the AWS console or other AWS services (docs/console-runbook.md).
-//   { "profiles": [...], "connectorId", "start", "duration", ... }  → the composite of those profiles (DESIGN §5, nothing stored)
+//   { "profiles": [...], "connectorId", "start", "duration", ... }  → the composite of those profiles (docs/operator-api.md, nothing stored)
 //   { "chargePointId", "connectorId", "start"?, "duration", "chargingRateUnit"? } → the composite of what the CSMS installed there
 import { lambda } from '../shared/lambda/middy';
 import { chargePointComposite, statelessComposite } from '../shared/smart-charging/queries';

@@ -78,6 +78,6 @@ export class CsmsFunction extends NodejsFunction {
     // already ends in :*), instead of AWSLambdaBasicExecutionRole's logs on every group.
     logGroup.grantWrite(role);
 
-    acknowledge(this, 'AwsSolutions-L1', 'nodejs22.x is pinned on purpose: the local runtime, the tests and the bundle target are Node 22 (DESIGN §3); moving to nodejs24.x is a deliberate upgrade of all three.');
+    acknowledge(this, 'AwsSolutions-L1', 'nodejs22.x is pinned on purpose: the local runtime, the tests and the bundle target are Node 22 (docs/architecture.md); moving to nodejs24.x is a deliberate upgrade of all three.');
   }
 }

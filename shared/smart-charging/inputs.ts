@@ -83,7 +83,7 @@ function positive(v: unknown, field: string, max: number, integer = false): numb
   return v;
 }
 
-/** The stateless body of DESIGN §5 POST /api/composite-schedule. */
+/** The stateless body of POST /api/composite-schedule. */
 export function parseStatelessRequest(body: unknown): CompositeRequest {
   if (!isObject(body)) throw new InputError('The body must be a JSON object { "profiles", "connectorId", "start", "duration", … }');
   unknownFields(body, ['profiles', 'connectorId', 'start', 'duration', 'chargingRateUnit', 'transaction', 'voltage', 'phases']);

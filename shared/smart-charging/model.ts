@@ -168,7 +168,7 @@ const positive = (v: unknown): number | undefined => {
 
 /**
  * 1.6 §3.13.3 "calculated by taking the minimum value for each time interval" · 2.0.1 K08.
- * The composite schedule of a connector/EVSE from the CSMS's model (DESIGN §5
+ * The composite schedule of a connector/EVSE from the CSMS's model (docs/operator-api.md
  * GET /api/charge-points/{id}/composite-schedule): the installed profiles and external limits,
  * the transaction running on that connector (anchor of Relative profiles, owner of TxProfiles),
  * and the charge point's `settings.voltage` / `settings.phases` for A ↔ W.

@@ -1,7 +1,7 @@
 /**
  * The read side of smart charging, shared by the operator API (shared/api/routes/smart-charging.ts)
  * and the composite-schedule Lambda: answers as { status, body } in the operator API's terms
- * (DESIGN §5; errors as { error, message }).
+ * (docs/operator-api.md; errors as { error, message }).
  */
 import { getChargePoint } from '../store/charge-points';
 import {
@@ -32,7 +32,7 @@ function failure(e: unknown): Outcome {
   throw e;
 }
 
-/** DESIGN §5 POST /api/composite-schedule: the composite of the given profiles, nothing stored. */
+/** POST /api/composite-schedule: the composite of the given profiles, nothing stored. */
 export function statelessComposite(body: unknown): Outcome {
   try {
     return { status: 200, body: { ...computeCompositeSchedule(parseStatelessRequest(body)) } };
@@ -45,7 +45,7 @@ export function statelessComposite(body: unknown): Outcome {
 const nowIso = () => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString();
 
 /**
- * DESIGN §5 GET /api/charge-points/{id}/composite-schedule: the composite over the profiles the
+ * GET /api/charge-points/{id}/composite-schedule: the composite over the profiles the
  * CSMS has recorded for that charge point. With compare=true: the last schedule the charge point
  * reported for that connector (GetCompositeSchedule) beside the CSMS's own for the same window.
  */

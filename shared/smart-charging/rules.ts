@@ -1,6 +1,6 @@
 /**
  * The rules a charging profile must meet before the CSMS sends it, pure (no I/O): what a charge
- * point would reject, refused up front with the reason (DESIGN §5: 400, nothing sent).
+ * point would reject, refused up front with the reason (docs/operator-api.md: 400, nothing sent).
  * 1.6 §3.13.1, §5.16, §7.8, §7.13, §9.4 · 2.0.1 K01, K05.
  */
 import type { ProfileOrder } from './requests';

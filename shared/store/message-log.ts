@@ -9,7 +9,7 @@ import { tableName } from './tables';
  * CSMS_MESSAGE_LOG_DAYS days through TTL. Disabled with CSMS_MESSAGE_LOG=false.
  * Heartbeats are left out unless CSMS_MESSAGE_LOG_HEARTBEATS=true: at one per 5 minutes they would
  * be most of the log's writes while saying only "still there", which last-seen already records
- * (and the Heartbeat budget is ≤ 0.1 DynamoDB operations per message, DESIGN §7).
+ * (and the Heartbeat budget is ≤ 0.1 DynamoDB operations per message, docs/performance.md).
  *
  * Entries are written by group commit: an entry goes out at once when no write of the log is in
  * flight; entries that arrive while writes are in flight wait for one to finish and then go

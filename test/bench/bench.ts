@@ -125,7 +125,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   return result;
 }
 
-/** Every DESIGN §7 target, measured value beside it. A miss is reported, never thrown. */
+/** Every budget of docs/performance.md, measured value beside it. A miss is reported, never thrown. */
 export function budgets(r: BenchResult): BudgetCheck[] {
   const out: BudgetCheck[] = [];
   const add = (b: BudgetCheck) => out.push(b);

@@ -71,7 +71,7 @@ export function dayProfile(protocol: BenchProtocol): Record<string, number> {
     };
 }
 
-/** DESIGN §7 budgets per message, DynamoDB operations. */
+/** per-message budget (docs/performance.md)s per message, DynamoDB operations. */
 export const OPS_BUDGETS: Record<string, { maxOps: number; maxWrites?: number; label: string }> = {
   Heartbeat: { maxOps: 0.1, label: '≤ 0.1 amortised' },
   StatusNotification: { maxOps: 1, label: '1' },
@@ -79,7 +79,7 @@ export const OPS_BUDGETS: Record<string, { maxOps: number; maxWrites?: number; l
   Authorize: { maxOps: 1, maxWrites: 0, label: '1 read' },
   StartTransaction: { maxOps: 3, label: '≤ 3' },
   StopTransaction: { maxOps: 3, label: '≤ 3' },
-  // 2.0.1 by analogy (not in DESIGN §7): Started/Ended like Start/Stop, Updated like MeterValues.
+  // 2.0.1 by analogy (not among the budgets): Started/Ended like Start/Stop, Updated like MeterValues.
   'TransactionEvent:Started': { maxOps: 3, label: '≤ 3 (as StartTransaction)' },
   'TransactionEvent:Updated': { maxOps: 1, label: '1 (as MeterValues)' },
   'TransactionEvent:Ended': { maxOps: 3, label: '≤ 3 (as StopTransaction)' },

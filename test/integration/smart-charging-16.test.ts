@@ -338,7 +338,7 @@ describe('composite schedule API and Lambda', () => {
   // By hand, from 06:00: 11000 W for 2 h, 6000 W until 20:00 (14 h), 11000 W until 08:00 the next day, then 6000 W.
   const byHand = expected([0, 11000], [2 * H, 6000], [14 * H, 11000], [26 * H, 6000]);
 
-  it('POST /api/composite-schedule: the DESIGN §5 body, stateless', async () => {
+  it('POST /api/composite-schedule: the documented body, stateless', async () => {
     const res = await csms.api.post('/composite-schedule', example);
     expect(res.status).toBe(200);
     expect(res.body.chargingSchedule).toMatchObject({ startSchedule: example.start, duration: 86400, chargingRateUnit: 'W' });

@@ -46,7 +46,7 @@ describe('energy register readings', () => {
   });
 });
 
-describe('transaction view (DESIGN §5)', () => {
+describe('transaction view (docs/operator-api.md)', () => {
   it('1.6: integer id and connectorId; energy once stopped', () => {
     const v = transactionView(aTransaction({ meterStop: 1750, active: false, stoppedAt: '2030-01-01T01:00:00.000Z', stopReason: 'Local' }));
     expect(v).toMatchObject({ transactionId: 17, connectorId: 1, energyWh: 750, active: false, stopReason: 'Local' });

@@ -14,7 +14,7 @@ const ID_TAG_BODY = object({
 }, ['status'], { description: 'Body must be a JSON object' });
 
 /**
- * Operator management of authorization identifiers (DESIGN §5). `{idTag}` is a 1.6 idTag / 2.0.1
+ * Operator management of authorization identifiers (docs/operator-api.md). `{idTag}` is a 1.6 idTag / 2.0.1
  * ISO14443 value, or `Type:value` for the other 2.0.1 kinds (shared/authorization/tokens.ts).
  */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -8,14 +8,14 @@ const COMPOSITE_QUERY = object(Object.fromEntries(['connectorId', 'evseId', 'sta
 /** Smart charging (docs/smart-charging.md "Operator API"): composite schedules and the CSMS's model of installed profiles. */
 export const smartChargingRoutes: Route[] = [
   {
-    // DESIGN §5: stateless composite of the given profiles.
+    // docs/operator-api.md: stateless composite of the given profiles.
     method: 'POST',
     path: '/api/composite-schedule',
     schema: { query: NO_QUERY, body: ANY_OBJECT },
     handle: async ({ body }) => statelessComposite(body),
   },
   {
-    // DESIGN §5: composite over the profiles the CSMS has installed on that charge point (compare=true: vs. what it reported).
+    // docs/operator-api.md: composite over the profiles the CSMS has installed on that charge point (compare=true: vs. what it reported).
     method: 'GET',
     path: '/api/charge-points/{id}/composite-schedule',
     schema: { path: ID, query: COMPOSITE_QUERY },

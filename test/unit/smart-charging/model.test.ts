@@ -151,7 +151,7 @@ describe('validating composite requests', () => {
     throw new Error('accepted');
   };
 
-  it('accepts the DESIGN §5 body with both generations of profiles', () => {
+  it('accepts the documented body with both generations of profiles', () => {
     expect(parseStatelessRequest({ ...body, chargingRateUnit: 'W', voltage: 400, phases: 1, transaction: { connectorId: 1, transactionId: 'T-1', startedAt: '2024-03-03T23:00:00+01:00' } }))
       .toMatchObject({ connectorId: 1, voltage: 400, phases: 1, transaction: { transactionId: 'T-1' } });
   });
