@@ -1,4 +1,6 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, ResourceNotFoundException, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { existsSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { TABLE_LIST, type TableDef } from '../../shared/store/tables';
@@ -58,7 +60,7 @@ export async function startDynamo(dataDir?: string, opts: DynamoOptions = {}): P
   let child = first.child;
   const port = first.port;
   const endpoint = `http://127.0.0.1:${port}`;
-  await createTables(endpoint);
+  await createTables(endpoint, dataDir);
 
   let closing = false;
   let restarts = 0;
@@ -96,7 +98,7 @@ export async function startDynamo(dataDir?: string, opts: DynamoOptions = {}): P
         startedAt = Date.now();
         restarts++;
         watch(child); // a death from here on is the next round
-        await createTables(endpoint).catch((e) => logLine('error', 'embedded DynamoDB restarted but its tables could not be created', { error: String(e) }));
+        await createTables(endpoint, dataDir).catch((e) => logLine('error', 'embedded DynamoDB restarted but its tables could not be created', { error: String(e) }));
         logLine('info', 'embedded DynamoDB restarted', { pid: child.pid, restarts, endpoint, data: dataDir ?? 'in memory: the tables start empty' });
         return;
       } catch (e) {
@@ -128,16 +130,88 @@ function defaultFatal(error: Error): never {
   process.exit(1);
 }
 
-async function createTables(endpoint: string): Promise<void> {
+async function createTables(endpoint: string, dataDir?: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   try {
-    for (const def of TABLE_LIST) await createTable(client, def);
+    for (const def of TABLE_LIST) await createTable(client, def, dataDir);
   } finally {
     client.destroy();
   }
 }
 
-export async function createTable(client: DynamoDBClient, def: TableDef): Promise<void> {
+/**
+ * Creates a table from its definition, or keeps the one an earlier run left (`--data-dir`). A kept
+ * table that lacks an index of the definition (data from an older version) is rebuilt with it —
+ * dynalite cannot add an index to a table — without losing an item: the items are first written to
+ * `<dataDir>/<table>.rebuild.json`, which a later start restores from if this one died midway.
+ */
+export async function createTable(client: DynamoDBClient, def: TableDef, backupDir?: string): Promise<void> {
+  const backup = backupDir ? join(backupDir, `${def.name}.rebuild.json`) : undefined;
+  if (backup && existsSync(backup)) {
+    await deleteTable(client, def.name);
+    await createFresh(client, def);
+    await restore(client, def.name, JSON.parse(await readFile(backup, 'utf8')) as Array<Record<string, AttributeValue>>);
+    await rm(backup);
+    logLine('info', 'embedded DynamoDB: finished an interrupted rebuild of a table', { table: def.name });
+    return;
+  }
+  const created = await createFresh(client, def);
+  if (created) return;
+  const d = await client.send(new DescribeTableCommand({ TableName: def.name }));
+  const have = new Set((d.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const missing = (def.indexes ?? []).map((i) => i.name).filter((n) => !have.has(n));
+  if (!missing.length) return;
+  const items: Array<Record<string, AttributeValue>> = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: def.name, ExclusiveStartKey: startKey }));
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  if (backup) {
+    await writeFile(`${backup}.tmp`, JSON.stringify(items));
+    await rename(`${backup}.tmp`, backup);
+  }
+  await deleteTable(client, def.name);
+  await createFresh(client, def);
+  await restore(client, def.name, items);
+  if (backup) await rm(backup);
+  logLine('info', 'embedded DynamoDB: rebuilt a table from an older version with its new indexes', { table: def.name, indexes: missing, items: items.length });
+}
+
+async function deleteTable(client: DynamoDBClient, name: string): Promise<void> {
+  try {
+    await client.send(new DeleteTableCommand({ TableName: name }));
+  } catch (e) {
+    if (e instanceof ResourceNotFoundException) return;
+    throw e;
+  }
+  for (let i = 0; i < 250; i++) {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: name }));
+    } catch (e) {
+      if (e instanceof ResourceNotFoundException) return;
+      throw e;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`table ${name} was not deleted`);
+}
+
+async function restore(client: DynamoDBClient, name: string, items: Array<Record<string, AttributeValue>>): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let request = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; request.length; attempt++) {
+      if (attempt > 20) throw new Error(`could not restore the items of table ${name}`);
+      const out = await client.send(new BatchWriteItemCommand({ RequestItems: { [name]: request } }));
+      request = (out.UnprocessedItems?.[name] ?? []) as typeof request;
+    }
+  }
+}
+
+/** Creates the table (true) or finds it kept from an earlier run (false); either way ACTIVE on return. */
+async function createFresh(client: DynamoDBClient, def: TableDef): Promise<boolean> {
+  let created = true;
   const keys = [def.partitionKey, def.sortKey, ...(def.indexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])].filter((k): k is NonNullable<typeof k> => !!k);
   const attributes = [...new Map(keys.map((k) => [k.name, { AttributeName: k.name, AttributeType: k.type }])).values()];
   const schema = (pk: { name: string }, sk?: { name: string }) => [
@@ -156,11 +230,12 @@ export async function createTable(client: DynamoDBClient, def: TableDef): Promis
     }));
   } catch (e) {
     if (!(e instanceof ResourceInUseException)) throw e; // kept from an earlier run (--data-dir)
+    created = false;
   }
   // Tables must be ACTIVE before first use.
   for (let i = 0; i < 100; i++) {
     const d = await client.send(new DescribeTableCommand({ TableName: def.name }));
-    if (d.Table?.TableStatus === 'ACTIVE') return;
+    if (d.Table?.TableStatus === 'ACTIVE') return created;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`table ${def.name} did not become ACTIVE`);
