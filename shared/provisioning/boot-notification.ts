@@ -2,6 +2,8 @@ import { config } from '../config';
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { recordBoot, type RegistrationStatus } from '../store/charge-points';
 import { reconcileQuietly, reconcileOnBoot } from '../transactions/reconcile';
+import type { Requests16 } from '../ocpp/types/v16';
+import type { Requests201 } from '../ocpp/types/v201';
 
 /** What we keep of a boot, whichever generation reported it. */
 export interface BootInfo {
@@ -30,21 +32,8 @@ export async function bootChargePoint(info: BootInfo, ctx: CallContext): Promise
   return { status, currentTime: new Date().toISOString(), interval };
 }
 
-interface Boot16 {
-  chargePointVendor: string;
-  chargePointModel: string;
-  chargePointSerialNumber?: string;
-  chargeBoxSerialNumber?: string;
-  firmwareVersion?: string;
-  iccid?: string;
-  imsi?: string;
-  meterType?: string;
-  meterSerialNumber?: string;
-}
-interface Boot201 {
-  reason: string;
-  chargingStation: { model: string; vendorName: string; serialNumber?: string; firmwareVersion?: string; modem?: { iccid?: string; imsi?: string } };
-}
+type Boot16 = Requests16['BootNotification'];
+type Boot201 = Requests201['BootNotification'];
 
 export const bootNotification16 = (p: Boot16, ctx: CallContext) =>
   bootChargePoint({
