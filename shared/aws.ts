@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { config } from './config';
 import { LeanDynamoClient, type OperationHook } from './dynamo-client';
+import { traced, tracingOn } from './lambda/tracing';
 
 /**
  * AWS SDK clients, created once per process (Lambda container) and shared by all handlers.
@@ -89,7 +90,7 @@ const maxSockets = () => {
  */
 export function db(): DynamoDBDocumentClient {
   if (!doc) {
-    const client = new DynamoDBClient({ endpoint: config.dynamoEndpoint(), maxAttempts: 5 });
+    const client = traced(new DynamoDBClient({ endpoint: config.dynamoEndpoint(), maxAttempts: 5 }));
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const { input, done } = recordOperation(context.commandName ?? 'unknown', args.input as Record<string, unknown>);
@@ -105,8 +106,9 @@ export function db(): DynamoDBDocumentClient {
       { step: 'initialize', name: 'recordOperationStats' },
     );
     const sdkDoc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    if (process.env.CSMS_DYNAMODB_CLIENT === 'sdk') {
-      // The escape hatch: every command through the SDK's own pipeline (docs/performance.md).
+    if (process.env.CSMS_DYNAMODB_CLIENT === 'sdk' || tracingOn()) {
+      // The escape hatch: every command through the SDK's own pipeline (docs/performance.md); with
+      // X-Ray tracing on, too, so that every call is a subsegment (shared/lambda/tracing.ts).
       doc = sdkDoc;
     } else {
       lean = new LeanDynamoClient(client, sdkDoc, config.dynamoEndpoint(), { maxSockets: maxSockets(), maxAttempts: 5, requestTimeoutMs: 10_000 }, recordOperation);
@@ -132,7 +134,7 @@ export function auditDb(): DynamoDBDocumentClient {
 export function connections(): ApiGatewayManagementApiClient {
   const endpoint = config.connectionsEndpoint();
   if (!mgmt || mgmt.endpoint !== endpoint) {
-    mgmt = { endpoint, client: new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2 }) };
+    mgmt = { endpoint, client: traced(new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2 })) };
   }
   return mgmt.client;
 }

@@ -71,6 +71,8 @@ export class CsmsFunction extends NodejsFunction {
         externalModules: [],
         // Credentials from the environment only (infra/lambda/credentials-from-env.ts): the default chain is dead weight in Lambda.
         esbuildArgs: Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+        // Tracing is decided at bundle time: off, the Tracer and the X-Ray SDK are not in the bundle (shared/lambda/tracing.ts).
+        define: { 'process.env.CSMS_TRACING': JSON.stringify(props.tracing ? 'true' : 'false') },
         forceDockerBundling: false,
       },
     });

@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger, setLogKeys, startLogKeys } from '../log';
 import { flushMetrics } from './metrics';
+import { tracingMiddlewares } from './tracing';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyMiddleware = MiddlewareObj<any, any, any, any, any>;
@@ -57,7 +58,7 @@ const metricsFlush: MiddlewareObj = {
 
 /**
  * The one factory of every Lambda entry in functions/: a middy handler with, outermost first,
- * the Powertools Logger, the Metrics flush, and the middlewares that apply to it. The local
+ * the Powertools Logger, the Tracer (when the stack traces: ./tracing.ts), the Metrics flush, and the middlewares that apply to it. The local
  * runtime (infra/local) invokes exactly these handlers.
  */
 export function lambda<TEvent, TResult>(
@@ -70,6 +71,7 @@ export function lambda<TEvent, TResult>(
     ...(opts.deadline ? { timeoutEarlyResponse: () => { throw opts.deadline!.onDeadline(); } } : {}),
   })
     .use(logging(role))
+    .use(tracingMiddlewares())
     .use(metricsFlush)
     .use(opts.middlewares ?? []);
   // Lambda always passes a context; callers in tests and scripts may leave it out.

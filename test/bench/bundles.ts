@@ -58,6 +58,8 @@ export const BUILD_SETTINGS = {
   sourcemap: false,
   external: [] as string[],
   alias: LAMBDA_ALIASES,
+  // The stack's default (tracing off): the Tracer is not bundled (shared/lambda/tracing.ts).
+  define: { 'process.env.CSMS_TRACING': JSON.stringify('false') } as Record<string, string>,
 };
 
 const packageOf = (input: string) => {
