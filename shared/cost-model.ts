@@ -316,6 +316,17 @@ export interface Bill {
   fleetUsdPerMonth: number;
 }
 
+/** The per-stack items of the bill, whatever the fleet size, by line item ($/month). */
+export function stackFixedCost(fixed: FixedResources, prices: ExtraPrices = EXTRA_PRICES): Record<string, number> {
+  return {
+    alarms: fixed.alarms * prices.alarmMonth,
+    dashboards: fixed.dashboards * prices.dashboardMonth,
+    secrets: fixed.secrets * prices.secretMonth,
+    customMetrics: fixed.customMetrics * prices.customMetricMonth,
+    ...(fixed.webAcl ? { webAcl: prices.webAclMonth + (fixed.webAclRules ?? 0) * prices.webAclRuleMonth } : {}),
+  };
+}
+
 /**
  * The whole monthly bill: the base model (`fleetCost`) plus point-in-time recovery on every table,
  * GSI write amplification, API Gateway access logs, CloudFront requests and data, and the fixed
@@ -331,13 +342,7 @@ export function fullBill(base: FleetCost, extras: FleetUsageExtras, fixed: Fixed
   perChargePoint.cloudFrontRequests = extras.connectsPerMonth * prices.cloudFrontRequest;
   perChargePoint.cloudFrontData = (extras.bytesPerMonth / 1e9) * prices.cloudFrontGbOut;
   if (fixed.webAcl) perChargePoint.webAclRequests = extras.connectsPerMonth * prices.webAclRequest;
-  const fixedItems: Record<string, number> = {
-    alarms: fixed.alarms * prices.alarmMonth,
-    dashboards: fixed.dashboards * prices.dashboardMonth,
-    secrets: fixed.secrets * prices.secretMonth,
-    customMetrics: fixed.customMetrics * prices.customMetricMonth,
-    ...(fixed.webAcl ? { webAcl: prices.webAclMonth + (fixed.webAclRules ?? 0) * prices.webAclRuleMonth } : {}),
-  };
+  const fixedItems = stackFixedCost(fixed, prices);
   const perChargePointUsd = Object.values(perChargePoint).reduce((a, b) => a + b, 0);
   const fixedUsd = Object.values(fixedItems).reduce((a, b) => a + b, 0);
   return { fleetSize: n, perChargePoint, perChargePointUsd, fixed: fixedItems, fixedUsd, fleetUsdPerMonth: perChargePointUsd * n + fixedUsd };

@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  billedMessages, DEFAULT_COST_OPTIONS, fleetCost, lambdaBilledMs, SERVICES, unitPrices,
+  billedMessages, DEFAULT_COST_OPTIONS, fleetCost, lambdaBilledMs, SERVICES, stackFixedCost, unitPrices,
   type CostOptions, type EventUsage, type LoadProfile, type PriceFile, type Service,
 } from '../../shared/cost-model';
+import { CUSTOM_METRICS_MAX } from '../../shared/lambda/metric-names';
 import type { CpuResult } from './cpu';
 import type { Measured, OpsResult, OpsRun } from './ops';
 import { REPO_DIR } from './proc';
@@ -37,6 +38,8 @@ export const ASSUMPTIONS = {
   historyDays: DEFAULT_COST_OPTIONS.historyDays,
   daysPerMonth: DEFAULT_COST_OPTIONS.daysPerMonth,
   fleetSizes: [1, 1000, 100_000],
+  /** Alarms of a stack (infra/constructs/observability.ts): one per Lambda (about 45) plus about 15 others. */
+  stackAlarms: 60,
 };
 
 /** The stated load profile: events per charge point per day. */
@@ -176,6 +179,8 @@ export interface CostResult {
   /** Share of the per-charge-point cost that the audit log adds (log on vs off), per protocol, at 1,000 CPs. */
   auditLogShare: Record<string, number>;
   dominant: Array<{ service: Service; usd: number; share: number }>;
+  /** Per stack and month whatever the fleet: custom metrics at their upper bound (CUSTOM_METRICS_MAX), alarms, dashboard, secret. */
+  stackFixed: { items: Record<string, number>; usd: number };
 }
 
 export function loadPrices(): PriceFile {
@@ -217,5 +222,9 @@ export function computeCost(ops: OpsResult, cpu: CpuResult | undefined): CostRes
     assumptions: ASSUMPTIONS,
     profiles: { 'ocpp1.6': dayProfile('ocpp1.6'), 'ocpp2.0.1': dayProfile('ocpp2.0.1') },
     scenarios, auditLogShare, dominant,
+    stackFixed: (() => {
+      const items = stackFixedCost({ alarms: ASSUMPTIONS.stackAlarms, dashboards: 1, secrets: 1, customMetrics: CUSTOM_METRICS_MAX });
+      return { items, usd: Object.values(items).reduce((a, b) => a + b, 0) };
+    })(),
   };
 }

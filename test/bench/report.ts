@@ -122,6 +122,7 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
     }
     lines.push('');
     lines.push(`Dominant (1.6, audit log on, 1,000 CPs): ${r.cost.dominant.slice(0, 4).map((d) => `${d.service} ${fmt(d.share * 100, 2)} %`).join(', ')}. Audit log share: ${Object.entries(r.cost.auditLogShare).map(([k, v]) => `${k} ${fmt(v * 100, 2)} %`).join(', ')}.`, '');
+    if (r.cost.stackFixed) lines.push(`Per stack, whatever the fleet: $${fmt(r.cost.stackFixed.usd, 2)}/month (${Object.entries(r.cost.stackFixed.items).map(([k, v]) => `${k} $${fmt(v, 2)}`).join(', ')}).`, '');
   }
   for (const [k, v] of Object.entries(r)) if (isError(v)) lines.push(`**${k} failed:** ${v.error.split('\n')[0]}`, '');
   if (jsonPath) lines.push(`Full results: ${jsonPath}`, '');
