@@ -40,6 +40,7 @@ const CORE: FunctionSpec[] = [
   { id: 'Router', kind: 'router', entry: 'functions/router.ts', description: 'OCPP $default: answers to CSMS calls, unrouted actions, broken frames' },
   { id: 'Commands', kind: 'commands', entry: 'functions/commands.ts', description: 'Operator command from the console: { chargePointId, action, payload }' },
   { id: 'Api', kind: 'api', entry: 'functions/api.ts', description: 'Operator HTTP API (IAM auth)' },
+  { id: 'Uploads', kind: 'api', entry: 'functions/uploads.ts', description: 'Diagnostics uploads from charge points (per-job token) to S3' },
 ];
 
 /** Memory and timeout per role. WebSocket integrations stop waiting after 29 s, HTTP API ones after 30 s. */
@@ -66,6 +67,7 @@ const DIAGNOSTICS_ACCESS: Record<string, DiagnosticsAccess> = {
   'functions/workflows/DiagnosticsPrepare.ts': 'upload', // presigns the charge point's PUT
   'functions/workflows/DiagnosticsRecordOutcome.ts': 'read', // HeadObject: did the file arrive?
   'functions/api.ts': 'read', // HeadObject + presigned GET for the operator's download
+  'functions/uploads.ts': 'receive', // the job's token object, then the file
 };
 
 const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+handler\b|export\s*\{[^}]*\bhandler\b[^}]*\}/;
@@ -243,7 +245,10 @@ export class CsmsStack extends Stack {
       destroyOnRemoval: destroy,
       throttleRate: settings.throttleRate ?? 500,
       throttleBurst: settings.throttleBurst ?? 1000,
+      uploads: fn('Uploads'),
     });
+    // 1.6 GetDiagnostics locations point at the upload endpoint (shared/diagnostics/storage.ts).
+    if (operatorApi.uploadsUrl) fn('WorkflowDiagnosticsPrepare').addEnvironment('DIAGNOSTICS_UPLOAD_URL', operatorApi.uploadsUrl);
     new Observability(this, 'Observability', {
       webSocketApiId: gateway.api.apiId,
       stageName: settings.stageName,

@@ -16,7 +16,9 @@ export type DiagnosticsAccess =
   /** Presigns the charge point's PUT (shared/diagnostics/storage.ts createUploadTarget). */
   | 'upload'
   /** HeadObject (did the file arrive?) and presigned GET for the operator (findUpload, downloadUrl). */
-  | 'read';
+  | 'read'
+  /** The upload endpoint (functions/uploads.ts): reads the job's token object, writes the file. */
+  | 'receive';
 
 /** Key prefix of every file (shared/diagnostics/storage.ts: `diagnostics/<cp>/<job>`). */
 export const DIAGNOSTICS_PREFIX = 'diagnostics/';
@@ -26,8 +28,8 @@ export const DIAGNOSTICS_PREFIX = 'diagnostics/';
  * "diagnostics-upload"; `DIAGNOSTICS_BUCKET` of shared/diagnostics/storage.ts).
  *
  *  - Private: Block Public Access on all four settings, ACLs disabled (bucket owner enforced), TLS
- *    only. Charge points and operators never get bucket access, only presigned URLs for one object,
- *    valid for at most the signing Lambda role's session.
+ *    only. Charge points and operators never get bucket access: presigned URLs for one object,
+ *    valid for at most the signing Lambda role's session, or the upload endpoint (functions/uploads.ts).
  *  - SSE-S3 (AES-256, S3-managed keys): a presigned PUT needs no encryption headers and the signing
  *    roles need no KMS grants (SSE-KMS would add kms:GenerateDataKey/Decrypt to each signer and
  *    per-request KMS cost for files that are diagnostics logs, not payment data). Switch to KMS by
@@ -86,6 +88,9 @@ export class DiagnosticsStorage extends Construct {
     const principal = grantee.grantPrincipal;
     if (access === 'upload') {
       principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+    } else if (access === 'receive') {
+      principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [objects] }));
+      principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
     } else {
       principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
       principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));

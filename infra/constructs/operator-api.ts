@@ -1,11 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag';
 
 export interface OperatorApiProps {
   handler: IFunction;
@@ -13,6 +14,8 @@ export interface OperatorApiProps {
   destroyOnRemoval: boolean;
   throttleRate: number;
   throttleBurst: number;
+  /** functions/uploads.ts: charge points' diagnostics uploads, `ANY /uploads/{proxy+}` without IAM (a per-job token in the path). */
+  uploads?: IFunction;
 }
 
 const ACCESS_LOG = JSON.stringify({
@@ -30,11 +33,15 @@ const ACCESS_LOG = JSON.stringify({
 /**
  * The operator HTTP API (docs/operator-api.md) in the cloud: `ANY /api` and `ANY /api/{proxy+}`
  * → functions/api.ts with payload format 2.0, every route behind IAM (SigV4) authorization —
- * callers need `execute-api:Invoke` on it, e.g. through awscurl (docs/deploy.md).
+ * callers need `execute-api:Invoke` on it, e.g. through awscurl (docs/deploy.md). Beside it,
+ * `PUT|POST /uploads/{proxy+}` → functions/uploads.ts without IAM: charge points upload diagnostics
+ * there with the per-job token the location carries (shared/diagnostics/storage.ts).
  */
 export class OperatorApi extends Construct {
   readonly api: HttpApi;
   readonly url: string;
+  /** Where charge points upload diagnostics (DIAGNOSTICS_UPLOAD_URL), when an uploads function is given. */
+  readonly uploadsUrl?: string;
 
   constructor(scope: Construct, id: string, props: OperatorApiProps) {
     super(scope, id);
@@ -55,5 +62,15 @@ export class OperatorApi extends Construct {
     this.api.addRoutes({ path: '/api', methods: [HttpMethod.ANY], integration });
     this.api.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration });
     this.url = `${this.api.apiEndpoint}/api`;
+    if (props.uploads) {
+      const routes = this.api.addRoutes({
+        path: '/uploads/{proxy+}',
+        methods: [HttpMethod.PUT, HttpMethod.POST],
+        integration: new HttpLambdaIntegration('Uploads', props.uploads, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+        authorizer: new HttpNoneAuthorizer(),
+      });
+      for (const route of routes) acknowledge(route, 'AwsSolutions-APIG4', 'Charge points cannot sign requests: the upload location carries a per-job random token (128 bits) that the Lambda checks against the token object the CSMS wrote for that job; no other route is open.');
+      this.uploadsUrl = `${this.api.apiEndpoint}/uploads`;
+    }
   }
 }

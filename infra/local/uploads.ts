@@ -4,6 +4,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, unlink } from 'nod
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { firstFilePart, safeFileName } from '../../shared/diagnostics/upload-body';
+
+export { firstFilePart, safeFileName };
 
 /**
  * The local stand-in for the diagnostics bucket: charge points upload their diagnostics / log
@@ -25,46 +28,9 @@ import { basename, join } from 'node:path';
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 const JOB_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
-/** A file name safe on any file system; keeps what a charge point reasonably sends. */
-export function safeFileName(name: string | undefined, fallback = 'upload.bin'): string {
-  const base = basename(decodeURIComponentSafe(name ?? '')).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '');
-  return base.slice(0, 200) || fallback;
-}
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
 function reply(res: ServerResponse, status: number, body: Record<string, unknown>) {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
-}
-
-/** Splits a multipart/form-data body; returns the first part with a file name (or the first part). */
-export function firstFilePart(body: Buffer, contentType: string): { fileName?: string; data: Buffer } | undefined {
-  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  if (!m) return undefined;
-  const delimiter = Buffer.from(`--${(m[1] ?? m[2]).trim()}`);
-  const parts: Array<{ fileName?: string; data: Buffer }> = [];
-  let pos = body.indexOf(delimiter);
-  while (pos >= 0) {
-    const start = pos + delimiter.length;
-    if (body.subarray(start, start + 2).toString() === '--') break; // closing delimiter
-    const next = body.indexOf(delimiter, start);
-    if (next < 0) break;
-    const part = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd >= 0) {
-      const headers = part.subarray(0, headerEnd).toString('utf8');
-      const fn = /filename\*?=(?:UTF-8'')?"?([^";\r\n]*)"?/i.exec(headers);
-      parts.push({ fileName: fn?.[1] || undefined, data: part.subarray(headerEnd + 4) });
-    }
-    pos = next;
-  }
-  return parts.find((p) => p.fileName) ?? parts[0];
 }
 
 export class LocalUploads {

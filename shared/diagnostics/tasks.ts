@@ -75,7 +75,10 @@ export async function prepareDiagnostics(event: { input: unknown; executionName:
   if (!uploadLocation) {
     const storage = uploadStorage();
     if (!storage) throw new TaskError('NoUploadStorage', 'This CSMS has no upload storage (DIAGNOSTICS_BUCKET): give a location');
-    uploadLocation = await storage.createUploadTarget(request.chargePointId, jobId);
+    // 1.6 GetDiagnostics takes a directory (the station appends its file name); GetLog an exact URL.
+    const cp = await getChargePoint(request.chargePointId);
+    const directory = !usesGetLog(cp?.protocol ? versionOf(cp.protocol) : '1.6', request);
+    uploadLocation = await storage.createUploadTarget(request.chargePointId, jobId, { directory });
   }
   return {
     ...request,

@@ -113,6 +113,8 @@ const actionsWithEntry = Object.keys(ROUTES).filter((a) => existsSync(join(REPO_
 const webSocketApiId = () => ofType('AWS::ApiGatewayV2::Api').find(([, r]) => r.Properties.ProtocolType === 'WEBSOCKET')![0];
 const httpApiId = () => ofType('AWS::ApiGatewayV2::Api').find(([, r]) => r.Properties.ProtocolType === 'HTTP')![0];
 
+const UPLOADS = 'Diagnostics uploads from charge points (per-job token) to S3';
+
 describe('DynamoDB tables', () => {
   it('creates every table of shared/store/tables.ts, on demand, with PITR, AWS-managed encryption and TTL where defined', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', TABLE_LIST.length);
@@ -335,7 +337,19 @@ describe('operator HTTP API', () => {
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
       expect(functionBehind(r).Properties.Description).toBe('Operator HTTP API (IAM auth)');
     }
-    expect(ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refId(r.Properties.ApiId) === httpApiId())).toHaveLength(2);
+    expect(ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refId(r.Properties.ApiId) === httpApiId())).toHaveLength(4);
+  });
+
+  it('opens only PUT and POST /uploads/{proxy+} without IAM, to the uploads Lambda, and points 1.6 GetDiagnostics locations there', () => {
+    for (const key of ['PUT /uploads/{proxy+}', 'POST /uploads/{proxy+}']) {
+      const r = route(httpApiId(), key)!;
+      expect(r.Properties.AuthorizationType).toBe('NONE');
+      expect(functionBehind(r).Properties.Description).toBe(UPLOADS);
+    }
+    const open = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refId(r.Properties.ApiId) === httpApiId() && r.Properties.AuthorizationType !== 'AWS_IAM');
+    expect(open.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(['POST /uploads/{proxy+}', 'PUT /uploads/{proxy+}']);
+    const prepare = ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.Description === 'Workflow task DiagnosticsPrepare')![1];
+    expect(JSON.stringify(prepare.Properties.Environment.Variables.DIAGNOSTICS_UPLOAD_URL)).toContain(httpApiId());
   });
 
   it('logs access on its $default stage', () => {
@@ -577,12 +591,13 @@ describe('diagnostics bucket', () => {
       'Workflow task DiagnosticsPrepare': { 's3:PutObject': [objects] },
       'Workflow task DiagnosticsRecordOutcome': { 's3:GetObject': [objects], 's3:ListBucket': [bucket] },
       [API]: { 's3:GetObject': [objects], 's3:ListBucket': [bucket] },
+      [UPLOADS]: { 's3:GetObject': [objects], 's3:PutObject': [objects], 's3:ListBucket': [bucket] },
     });
   });
 
   it('tells exactly those functions DIAGNOSTICS_BUCKET, and no bundle issues S3 commands without a grant', () => {
     const holders = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment.Variables.DIAGNOSTICS_BUCKET !== undefined);
-    expect(holders.map(([, f]) => f.Properties.Description).sort()).toEqual([API, 'Workflow task DiagnosticsPrepare', 'Workflow task DiagnosticsRecordOutcome'].sort());
+    expect(holders.map(([, f]) => f.Properties.Description).sort()).toEqual([API, UPLOADS, 'Workflow task DiagnosticsPrepare', 'Workflow task DiagnosticsRecordOutcome'].sort());
     for (const [, f] of holders) expect(f.Properties.Environment.Variables.DIAGNOSTICS_BUCKET).toEqual({ Ref: bucketId() });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('issues S3 commands'))).toEqual([]);
     expect(refId(template.findOutputs('DiagnosticsBucketName').DiagnosticsBucketName.Value)).toBe(bucketId());
