@@ -59,6 +59,8 @@ export interface CsmsSettings {
   diagnosticsRetentionDays: number;
   /** Days an OCPP exchange stays in the message log (CSMS_MESSAGE_LOG_DAYS); 0 turns the log off (CSMS_MESSAGE_LOG=false). */
   messageLogDays: number;
+  /** Days a meter value message is kept (CSMS_METER_VALUES_DAYS, DynamoDB TTL); 0 keeps them forever. */
+  meterValuesDays: number;
   /** May an id tag (or another of its group) start a transaction while one of the group runs (CSMS_ALLOW_CONCURRENT_TX)? */
   allowConcurrentTx: boolean;
   /** Step Functions log level: OFF, FATAL, ERROR (default) or ALL. */
@@ -87,6 +89,8 @@ export const DEFAULT_SETTINGS: CsmsSettings = {
   workflowLogExecutionData: false,
   diagnosticsRetentionDays: 90,
   messageLogDays: 30,
+  // 13 months: a billing year plus the time to dispute its last bill; then a quarter of the storage bill goes.
+  meterValuesDays: 400,
   allowConcurrentTx: true,
 };
 
@@ -141,6 +145,7 @@ export function settingsFromContext(node: Node): CsmsSettings {
     alarmEmail: str('alarmEmail'),
     diagnosticsRetentionDays: int('diagnosticsRetentionDays', DEFAULT_SETTINGS.diagnosticsRetentionDays),
     messageLogDays: int('messageLogDays', DEFAULT_SETTINGS.messageLogDays),
+    meterValuesDays: int('meterValuesDays', DEFAULT_SETTINGS.meterValuesDays),
     allowConcurrentTx: bool('allowConcurrentTx', DEFAULT_SETTINGS.allowConcurrentTx),
     workflowLogLevel: DEFAULT_SETTINGS.workflowLogLevel,
     workflowLogExecutionData: bool('workflowLogExecutionData', DEFAULT_SETTINGS.workflowLogExecutionData),
@@ -163,6 +168,7 @@ export function settingsFromContext(node: Node): CsmsSettings {
   }
   if (settings.diagnosticsRetentionDays < 1 || settings.diagnosticsRetentionDays > 3650) throw new Error(`Context diagnosticsRetentionDays must be between 1 and 3650, got ${settings.diagnosticsRetentionDays}`);
   if (settings.messageLogDays > 3650) throw new Error(`Context messageLogDays must be at most 3650 (0 turns the message log off), got ${settings.messageLogDays}`);
+  if (settings.meterValuesDays < 0 || settings.meterValuesDays > 3650) throw new Error(`Context meterValuesDays must be between 0 (kept forever) and 3650, got ${settings.meterValuesDays}`);
   if (settings.heartbeatInterval > 540) throw new Error('Context heartbeatInterval must stay under API Gateway\'s 10 min idle timeout (≤ 540 s)');
   if (settings.callTimeoutMs > 28_000) throw new Error('Context callTimeoutMs must be ≤ 28000: API Gateway stops waiting for an integration after 29 s');
   if (!/^[A-Za-z0-9_-]+$/.test(settings.stageName)) throw new Error(`Context stageName may hold letters, digits, - and _ only, got "${settings.stageName}"`);

@@ -1,5 +1,6 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
+import { config } from '../config';
 import type { Generation } from './transactions';
 import { tableName } from './tables';
 
@@ -27,6 +28,20 @@ export interface MeterValuesItem {
   source: string;
   messageId: string;
   receivedAt: string;
+  /** Epoch seconds after which DynamoDB may delete the item, when a retention is set (withRetention). */
+  expiresAt?: number;
+}
+
+/**
+ * The item with its expiry when meter values have a retention (CSMS_METER_VALUES_DAYS): counted
+ * from when the CSMS received them, so a station's offline backlog with old timestamps is kept as
+ * long as anything else. Sessions already billed keep their totals on the transaction.
+ */
+function withRetention(item: MeterValuesItem): MeterValuesItem {
+  const days = config.meterValuesDays();
+  if (!(days > 0)) return item;
+  const received = Date.parse(item.receivedAt);
+  return { ...item, expiresAt: Math.floor((Number.isNaN(received) ? Date.now() : received) / 1000) + days * 86_400 };
 }
 
 export const transactionSeries = (chargePointId: string, transactionId: string) => `${chargePointId}#tx#${transactionId}`;
@@ -35,7 +50,7 @@ export const evseSeries = (chargePointId: string, evseId: number) => `${chargePo
 
 /** One PutItem: the whole storage cost of a MeterValues message. */
 export async function putMeterValues(item: MeterValuesItem): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: item }));
+  await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: withRetention(item) }));
 }
 
 /**
@@ -44,7 +59,7 @@ export async function putMeterValues(item: MeterValuesItem): Promise<void> {
  */
 export async function putMeterValuesOnce(item: MeterValuesItem): Promise<boolean> {
   try {
-    await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: item, ConditionExpression: 'attribute_not_exists(sampleKey)' }));
+    await db().send(new PutCommand({ TableName: tableName('meterValues'), Item: withRetention(item), ConditionExpression: 'attribute_not_exists(sampleKey)' }));
     return true;
   } catch (e) {
     if ((e as { name?: string })?.name === 'ConditionalCheckFailedException') return false;

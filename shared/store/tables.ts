@@ -22,6 +22,11 @@ export interface TableDef {
   /** Attribute holding an epoch-seconds expiry; AWS deletes late, so readers check it too. */
   ttlAttribute?: string;
   indexes?: IndexDef[];
+  /**
+   * Point-in-time recovery (continuous backups, billed per GB-month of table size). On unless a
+   * restore would bring back nothing worth having (answers that expire within minutes).
+   */
+  pointInTimeRecovery?: false;
   purpose: string;
 }
 
@@ -59,6 +64,8 @@ export const TABLES = {
     envVar: 'METER_VALUES_TABLE',
     partitionKey: S('seriesId'),
     sortKey: S('sampleKey'),
+    // Set when a retention is configured (CSMS_METER_VALUES_DAYS; the stack's meterValuesDays).
+    ttlAttribute: 'expiresAt',
     purpose: 'Meter values, one item per message, read back in order per transaction or connector',
   },
   callResults: {
@@ -66,6 +73,8 @@ export const TABLES = {
     envVar: 'CALL_RESULTS_TABLE',
     partitionKey: S('messageId'),
     ttlAttribute: 'expiresAt',
+    // Each item matters for the seconds a caller waits for it: nothing to restore.
+    pointInTimeRecovery: false,
     purpose: 'Outcome of each CSMS→charge point call, read by the caller that waits for it',
   },
   counters: {

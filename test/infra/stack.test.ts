@@ -116,7 +116,7 @@ const httpApiId = () => ofType('AWS::ApiGatewayV2::Api').find(([, r]) => r.Prope
 const UPLOADS = 'Diagnostics uploads from charge points (per-job token) to S3';
 
 describe('DynamoDB tables', () => {
-  it('creates every table of shared/store/tables.ts, on demand, with PITR, AWS-managed encryption and TTL where defined', () => {
+  it('creates every table of shared/store/tables.ts, on demand, with PITR (but where nothing is worth restoring), AWS-managed encryption and TTL where defined', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', TABLE_LIST.length);
     for (const def of TABLE_LIST) {
       template.hasResource('AWS::DynamoDB::Table', {
@@ -125,7 +125,7 @@ describe('DynamoDB tables', () => {
         Properties: Match.objectLike({
           KeySchema: [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }, ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' }] : [])],
           BillingMode: 'PAY_PER_REQUEST',
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: def.pointInTimeRecovery !== false },
           SSESpecification: { SSEEnabled: true },
           TimeToLiveSpecification: def.ttlAttribute ? { AttributeName: def.ttlAttribute, Enabled: true } : Match.absent(),
           GlobalSecondaryIndexes: def.indexes?.length ? Match.arrayWith(def.indexes.map((i) => Match.objectLike({ IndexName: i.name }))) : Match.absent(),
@@ -246,6 +246,7 @@ describe('Lambdas', () => {
         CSMS_ALLOW_CONCURRENT_TX: 'true',
         CSMS_MESSAGE_LOG: 'true',
         CSMS_MESSAGE_LOG_DAYS: '30',
+        CSMS_METER_VALUES_DAYS: '400',
         LOG_LEVEL: 'info',
       });
       // Local-only endpoints and code defaults the stack does not set.
