@@ -1,5 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
@@ -49,7 +49,7 @@ export class CsmsTables extends Construct {
       });
       if (def.pointInTimeRecovery === false) acknowledge(table, 'AwsSolutions-DDB3', `${def.name} holds items that matter only for seconds (${def.purpose}); a point-in-time restore would bring back nothing worth the backup cost (docs/scale.md).`);
       for (const index of def.indexes ?? []) {
-        table.addGlobalSecondaryIndex({ indexName: index.name, partitionKey: attr(index.partitionKey), sortKey: index.sortKey ? attr(index.sortKey) : undefined });
+        table.addGlobalSecondaryIndex({ indexName: index.name, partitionKey: attr(index.partitionKey), sortKey: index.sortKey ? attr(index.sortKey) : undefined, projectionType: index.projection === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL });
       }
       tables[tableId] = table;
     }

@@ -225,7 +225,7 @@ async function createFresh(client: DynamoDBClient, def: TableDef): Promise<boole
       KeySchema: schema(def.partitionKey, def.sortKey),
       BillingMode: 'PAY_PER_REQUEST',
       GlobalSecondaryIndexes: def.indexes?.length
-        ? def.indexes.map((i) => ({ IndexName: i.name, KeySchema: schema(i.partitionKey, i.sortKey), Projection: { ProjectionType: 'ALL' } }))
+        ? def.indexes.map((i) => ({ IndexName: i.name, KeySchema: schema(i.partitionKey, i.sortKey), Projection: { ProjectionType: i.projection ?? 'ALL' } }))
         : undefined,
     }));
   } catch (e) {

@@ -34,7 +34,7 @@ export interface AuthorizeOptions {
   /** Starting a transaction (or asking whether one may start) checks ConcurrentTx; stopping does not. */
   purpose: 'start' | 'stop';
   /** Recognises the transaction being started, which must not count as a concurrent one (retries, 2.0.1 updates). */
-  exclude?: (t: TransactionRecord) => boolean;
+  exclude?: (t: Pick<TransactionRecord, 'chargePointId' | 'transactionId'>) => boolean;
   /**
    * 'query' (default): ConcurrentTx from the activeByGroup index (Authorize: a read-only check).
    * 'claim': no query; `exclusiveGroup` tells the caller, which starts the transaction, to claim the group.

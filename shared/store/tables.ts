@@ -12,6 +12,12 @@ export interface IndexDef {
   name: string;
   partitionKey: Key;
   sortKey?: Key;
+  /**
+   * What the index copies of each item. ALL (the default) for indexes whose readers need whole
+   * items; KEYS_ONLY where they need only the keys: then an update of other attributes does not
+   * write the index at all (docs/scale.md, "Cutting waste").
+   */
+  projection?: 'ALL' | 'KEYS_ONLY';
 }
 export interface TableDef {
   /** Logical name, also the local table name. */
@@ -51,10 +57,11 @@ export const TABLES = {
     partitionKey: S('chargePointId'),
     sortKey: S('transactionId'),
     // active*: sparse, only while a transaction runs. byIdTag: the sessions of one card, newest first.
+    // byTransactionId finds the item's key (the API then reads the item); activeByGroup only counts.
     indexes: [
-      { name: 'byTransactionId', partitionKey: S('transactionId') },
+      { name: 'byTransactionId', partitionKey: S('transactionId'), projection: 'KEYS_ONLY' },
       { name: 'activeByChargePoint', partitionKey: S('activeChargePointId'), sortKey: S('transactionId') },
-      { name: 'activeByGroup', partitionKey: S('activeGroupKey') },
+      { name: 'activeByGroup', partitionKey: S('activeGroupKey'), projection: 'KEYS_ONLY' },
       { name: 'byIdTag', partitionKey: S('idTagKey'), sortKey: S('startedAt') },
     ],
     purpose: 'Charging sessions of both generations; a charge point only reaches its own partition',

@@ -357,8 +357,8 @@ export async function getTransaction(chargePointId: string, transactionId: strin
   return out.Item as TransactionRecord | undefined;
 }
 
-/** Transactions with this id on any charge point (2.0.x ids are only unique per station): at most `limit`. */
-export async function findTransactionsById(transactionId: string, limit = 2): Promise<TransactionRecord[]> {
+/** The keys of transactions with this id on any charge point (2.0.x ids are only unique per station): at most `limit`. */
+export async function findTransactionsById(transactionId: string, limit = 2): Promise<Array<Pick<TransactionRecord, 'chargePointId' | 'transactionId'>>> {
   const out = await db().send(new QueryCommand({
     TableName: table(),
     IndexName: 'byTransactionId',
@@ -366,7 +366,7 @@ export async function findTransactionsById(transactionId: string, limit = 2): Pr
     ExpressionAttributeValues: { ':t': transactionId },
     Limit: limit,
   }));
-  return (out.Items ?? []) as TransactionRecord[];
+  return (out.Items ?? []) as Array<Pick<TransactionRecord, 'chargePointId' | 'transactionId'>>;
 }
 
 /** The running transactions of one charge point, from the sparse index (no history scanned). */
@@ -387,8 +387,8 @@ export async function listActiveTransactions(chargePointId: string): Promise<Tra
   return items;
 }
 
-/** Running transactions of a token group (ConcurrentTx check), from the sparse index. */
-export async function findActiveInGroup(groupKey: string, limit = 10): Promise<TransactionRecord[]> {
+/** The keys of running transactions of a token group (ConcurrentTx check), from the sparse keys-only index. */
+export async function findActiveInGroup(groupKey: string, limit = 10): Promise<Array<Pick<TransactionRecord, 'chargePointId' | 'transactionId'>>> {
   const out = await db().send(new QueryCommand({
     TableName: table(),
     IndexName: 'activeByGroup',
@@ -396,7 +396,7 @@ export async function findActiveInGroup(groupKey: string, limit = 10): Promise<T
     ExpressionAttributeValues: { ':g': groupKey },
     Limit: limit,
   }));
-  return (out.Items ?? []) as TransactionRecord[];
+  return (out.Items ?? []) as Array<Pick<TransactionRecord, 'chargePointId' | 'transactionId'>>;
 }
 
 export interface TransactionFilter {

@@ -128,7 +128,7 @@ describe('DynamoDB tables', () => {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: def.pointInTimeRecovery !== false },
           SSESpecification: { SSEEnabled: true },
           TimeToLiveSpecification: def.ttlAttribute ? { AttributeName: def.ttlAttribute, Enabled: true } : Match.absent(),
-          GlobalSecondaryIndexes: def.indexes?.length ? Match.arrayWith(def.indexes.map((i) => Match.objectLike({ IndexName: i.name }))) : Match.absent(),
+          GlobalSecondaryIndexes: def.indexes?.length ? Match.arrayWith(def.indexes.map((i) => Match.objectLike({ IndexName: i.name, Projection: { ProjectionType: i.projection ?? 'ALL' } }))) : Match.absent(),
         }),
       });
     }

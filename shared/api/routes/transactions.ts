@@ -29,8 +29,10 @@ async function findOne(id: string, chargePointId?: string): Promise<TransactionR
   const found = await findTransactionsById(id, 2);
   if (!found.length) throw notFound(`Transaction ${id} is not known`);
   if (found.length > 1) throw new ApiError(409, 'Ambiguous', `Transaction id ${id} exists on several charge points (2.0.x ids are per station): add ?chargePointId=`);
-  // The index is eventually consistent: read the item itself.
-  return (await getTransaction(found[0].chargePointId, id)) ?? found[0];
+  // The index holds keys only (and is eventually consistent): read the item itself.
+  const t = await getTransaction(found[0].chargePointId, id);
+  if (!t) throw notFound(`Transaction ${id} is not known`);
+  return t;
 }
 
 /** Meter values inline in GET /api/transactions/{id}: the first messages' worth; the rest page through …/meter-values. */
