@@ -96,7 +96,14 @@ describe('npm run bench --smoke', () => {
     expect(r.cost.scenarios).toHaveLength(4);
     for (const s of r.cost.scenarios) {
       expect(s.fleets.map((f) => f.fleetSize)).toEqual([1, 1000, 100_000]);
-      for (const f of s.fleets) expect(f.perChargePointUsdPerMonth).toBeGreaterThan(0);
+      for (const f of s.fleets) {
+        expect(f.perChargePointUsdPerMonth).toBeGreaterThan(0);
+        // The whole bill adds what the per-event model leaves out, GSI writes derived from the transactions' writes among them.
+        expect(f.full.perChargePointUsdPerMonth).toBeGreaterThan(f.perChargePointUsdPerMonth);
+        expect(f.full.perChargePoint.dynamoGsiWrites).toBeGreaterThan(0);
+        expect(f.full.perChargePoint.dynamoPitr).toBeGreaterThan(0);
+        expect(f.full.fixedUsdPerMonth).toBeCloseTo(r.cost.stackFixed.usd, 6);
+      }
       // Volume tiers only ever lower the price per charge point.
       expect(s.fleets[2].perChargePointUsdPerMonth).toBeLessThanOrEqual(s.fleets[0].perChargePointUsdPerMonth + 1e-12);
     }

@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  billedMessages, DEFAULT_COST_OPTIONS, fleetCost, lambdaBilledMs, SERVICES, stackFixedCost, unitPrices,
-  type CostOptions, type EventUsage, type LoadProfile, type PriceFile, type Service,
+  billedMessages, DEFAULT_COST_OPTIONS, fleetCost, fullBill, gsiExtraWriteUnits, lambdaBilledMs, SERVICES, stackFixedCost, unitPrices,
+  type CostOptions, type EventUsage, type FleetUsageExtras, type LoadProfile, type PriceFile, type Service,
 } from '../../shared/cost-model';
 import { CUSTOM_METRICS_MAX } from '../../shared/lambda/metric-names';
+import { TABLE_LIST } from '../../shared/store/tables';
 import type { CpuResult } from './cpu';
 import type { Measured, OpsResult, OpsRun } from './ops';
 import { REPO_DIR } from './proc';
@@ -38,6 +39,8 @@ export const ASSUMPTIONS = {
   historyDays: DEFAULT_COST_OPTIONS.historyDays,
   daysPerMonth: DEFAULT_COST_OPTIONS.daysPerMonth,
   fleetSizes: [1, 1000, 100_000],
+  /** One API Gateway access log line (JSON of infra/constructs/websocket-gateway.ts). */
+  accessLogLineBytes: 400,
   /** Alarms of a stack (infra/constructs/observability.ts): one per Lambda (about 45) plus about 15 others. */
   stackAlarms: 60,
 };
@@ -116,7 +119,9 @@ export interface EventRow extends EventUsage {
   source: 'measured' | 'assumed';
 }
 
-export function eventUsage(run: OpsRun, cpu: CpuResult | undefined): { rows: EventRow[]; profile: LoadProfile } {
+const WRITE_COMMANDS = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)(Command)? /;
+
+export function eventUsage(run: OpsRun, cpu: CpuResult | undefined): { rows: EventRow[]; profile: LoadProfile; extras: FleetUsageExtras } {
   const perDay = dayProfile(run.protocol);
   const a = ASSUMPTIONS;
   const cpuOf = (name: string) => cpu?.handler.find((h) => h.protocol === run.protocol && h.name === name)?.cpuMs.p50;
@@ -125,6 +130,9 @@ export function eventUsage(run: OpsRun, cpu: CpuResult | undefined): { rows: Eve
   const rows: EventRow[] = [];
   let logBytesPerDay = 0;
   let meterBytesPerDay = 0;
+  let wireBytesPerDay = 0;
+  let accessLogLinesPerDay = 0;
+  const writesByTablePerDay: Record<string, number> = {};
   for (const [event, count] of Object.entries(perDay)) {
     let m = event === 'Heartbeat' ? run.heartbeatCadence.row : run.rows.find((r) => r.name === event);
     let source: EventRow['source'] = 'measured';
@@ -147,7 +155,23 @@ export function eventUsage(run: OpsRun, cpu: CpuResult | undefined): { rows: Eve
     });
     logBytesPerDay += count * m.messageLogWrites * (m.requestBytes + m.responseBytes + a.itemOverheadBytes);
     if (/^MeterValues$|^TransactionEvent:Updated$/.test(event)) meterBytesPerDay += count * (m.requestBytes + a.itemOverheadBytes);
+    if (kind !== 'operator') accessLogLinesPerDay += count;
+    if (kind === 'inbound') wireBytesPerDay += count * (m.requestBytes + m.responseBytes);
+    for (const [key, n] of Object.entries(m.detail)) {
+      if (!WRITE_COMMANDS.test(key)) continue;
+      const table = key.split(' ')[1];
+      writesByTablePerDay[table] = (writesByTablePerDay[table] ?? 0) + count * n;
+    }
   }
+  const days = a.daysPerMonth;
+  const perMonth = (perDay: Record<string, number>) => Object.fromEntries(Object.entries(perDay).map(([k, v]) => [k, v * days]));
+  const extras: FleetUsageExtras = {
+    connectsPerMonth: (perDay.connect ?? 0) * days,
+    bytesPerMonth: wireBytesPerDay * days,
+    accessLogLinesPerMonth: accessLogLinesPerDay * days,
+    accessLogLineBytes: a.accessLogLineBytes,
+    gsiWriteUnitsPerMonth: gsiExtraWriteUnits(perMonth(writesByTablePerDay), TABLE_LIST),
+  };
   const profile: LoadProfile = {
     name: `${run.protocol} day`,
     eventsPerDay: perDay,
@@ -157,7 +181,7 @@ export function eventUsage(run: OpsRun, cpu: CpuResult | undefined): { rows: Eve
       meterValues: { bytesPerDay: meterBytesPerDay },
     },
   };
-  return { rows, profile };
+  return { rows, profile, extras };
 }
 
 export interface CostScenario {
@@ -167,7 +191,11 @@ export interface CostScenario {
   opsPerDay: number;
   writeUnitsPerDay: number;
   readUnitsPerDay: number;
-  fleets: Array<{ fleetSize: number; perChargePointUsdPerMonth: number; fleetUsdPerMonth: number; perChargePointByService: Record<Service, number> }>;
+  fleets: Array<{
+    fleetSize: number; perChargePointUsdPerMonth: number; fleetUsdPerMonth: number; perChargePointByService: Record<Service, number>;
+    /** The whole bill (shared/cost-model.ts fullBill): plus PITR, GSI writes, access logs, CloudFront; the per-stack items apart. */
+    full: { perChargePointUsdPerMonth: number; perChargePoint: Record<string, number>; fixedUsdPerMonth: number; fleetUsdPerMonth: number };
+  }>;
   assumedEvents: string[];
 }
 
@@ -187,16 +215,23 @@ export function loadPrices(): PriceFile {
   return JSON.parse(readFileSync(join(REPO_DIR, 'bench', 'prices.json'), 'utf8'));
 }
 
+/** The per-stack resources the bill counts: custom metrics at their upper bound (CUSTOM_METRICS_MAX). */
+const STACK_RESOURCES = { alarms: ASSUMPTIONS.stackAlarms, dashboards: 1, secrets: 1, customMetrics: CUSTOM_METRICS_MAX };
+
 export function computeCost(ops: OpsResult, cpu: CpuResult | undefined): CostResult {
   const file = loadPrices();
   const prices = unitPrices(file);
   const opts: CostOptions = { lambdaMemoryMb: ASSUMPTIONS.lambdaMemoryMb, daysPerMonth: ASSUMPTIONS.daysPerMonth, historyDays: ASSUMPTIONS.historyDays };
   const scenarios: CostScenario[] = [];
   for (const run of ops.runs) {
-    const { rows, profile } = eventUsage(run, cpu);
+    const { rows, profile, extras } = eventUsage(run, cpu);
     const fleets = ASSUMPTIONS.fleetSizes.map((n) => {
       const f = fleetCost(profile, Object.fromEntries(rows.map((r) => [r.event, r])), prices, n, opts);
-      return { fleetSize: n, perChargePointUsdPerMonth: f.perChargePointUsdPerMonth, fleetUsdPerMonth: f.fleetUsdPerMonth, perChargePointByService: f.perChargePointByService };
+      const bill = fullBill(f, extras, STACK_RESOURCES, prices.dynamoWriteUnit[0].usd);
+      return {
+        fleetSize: n, perChargePointUsdPerMonth: f.perChargePointUsdPerMonth, fleetUsdPerMonth: f.fleetUsdPerMonth, perChargePointByService: f.perChargePointByService,
+        full: { perChargePointUsdPerMonth: bill.perChargePointUsd, perChargePoint: bill.perChargePoint, fixedUsdPerMonth: bill.fixedUsd, fleetUsdPerMonth: bill.fleetUsdPerMonth },
+      };
     });
     scenarios.push({
       protocol: run.protocol, messageLog: run.messageLog, events: rows, fleets,
@@ -223,7 +258,7 @@ export function computeCost(ops: OpsResult, cpu: CpuResult | undefined): CostRes
     profiles: { 'ocpp1.6': dayProfile('ocpp1.6'), 'ocpp2.0.1': dayProfile('ocpp2.0.1') },
     scenarios, auditLogShare, dominant,
     stackFixed: (() => {
-      const items = stackFixedCost({ alarms: ASSUMPTIONS.stackAlarms, dashboards: 1, secrets: 1, customMetrics: CUSTOM_METRICS_MAX });
+      const items = stackFixedCost(STACK_RESOURCES);
       return { items, usd: Object.values(items).reduce((a, b) => a + b, 0) };
     })(),
   };

@@ -121,6 +121,15 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
       lines.push(`| ${s.protocol} | ${s.messageLog ? 'on' : 'off'} | ${fmt(s.opsPerDay)} | ${cell(1)} | ${cell(1000)} | ${cell(100_000)} | ${s.assumedEvents.join(', ') || '–'} |`);
     }
     lines.push('');
+    lines.push('The whole bill (fullBill: the above plus point-in-time recovery, GSI writes from the table definitions, API Gateway access logs, CloudFront), per charge point, and per stack apart:', '');
+    lines.push('| protocol | audit log | 1,000 CPs | 100,000 CPs | of which PITR / GSI / access logs / CloudFront (1,000) | per stack |', '|---|---|---|---|---|---|');
+    for (const s of r.cost.scenarios) {
+      const f = (n: number) => s.fleets.find((x) => x.fleetSize === n)?.full;
+      const k = f(1000)?.perChargePoint ?? {};
+      const cf = (k.cloudFrontRequests ?? 0) + (k.cloudFrontData ?? 0);
+      lines.push(`| ${s.protocol} | ${s.messageLog ? 'on' : 'off'} | ${f(1000) ? usd(f(1000)!.perChargePointUsdPerMonth) : '–'} | ${f(100_000) ? usd(f(100_000)!.perChargePointUsdPerMonth) : '–'} | ${[k.dynamoPitr, k.dynamoGsiWrites, k.apiGatewayAccessLogs, cf].map((v) => usd(v ?? 0)).join(' / ')} | ${f(1000) ? usd(f(1000)!.fixedUsdPerMonth) : '–'} |`);
+    }
+    lines.push('');
     lines.push(`Dominant (1.6, audit log on, 1,000 CPs): ${r.cost.dominant.slice(0, 4).map((d) => `${d.service} ${fmt(d.share * 100, 2)} %`).join(', ')}. Audit log share: ${Object.entries(r.cost.auditLogShare).map(([k, v]) => `${k} ${fmt(v * 100, 2)} %`).join(', ')}.`, '');
     if (r.cost.stackFixed) lines.push(`Per stack, whatever the fleet: $${fmt(r.cost.stackFixed.usd, 2)}/month (${Object.entries(r.cost.stackFixed.items).map(([k, v]) => `${k} $${fmt(v, 2)}`).join(', ')}).`, '');
   }
