@@ -7,6 +7,7 @@ import { metrics } from '../shared/lambda/metrics';
 import { lambda } from '../shared/lambda/middy';
 import { log, setLogKeys } from '../shared/log';
 import { offeredSpelling, type Protocol } from '../shared/ocpp/protocol';
+import { startReconnectCheck } from '../shared/transactions/reconnect-check';
 
 export const handler = lambda('connect', async (event: WebSocketEvent) => {
   const { chargePointId, connectionId } = identityFrom(event);
@@ -28,6 +29,8 @@ export const handler = lambda('connect', async (event: WebSocketEvent) => {
   // A connection that replaced another leaves the number of connected charge points as it was.
   if (!outcome.replaced) await moveGauge(METRIC.connectedChargePoints, 1);
   log.info('connected', { protocol });
+  // 2.0.1 E14: ask about the transactions the CSMS still holds once the connection is open.
+  await startReconnectCheck(chargePointId, connectionId, protocol as Protocol);
   const offered = Object.entries((event as { headers?: Record<string, string | undefined> }).headers ?? {}).find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1];
   return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': offeredSpelling(offered, protocol as Protocol) } };
 });

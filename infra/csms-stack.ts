@@ -150,6 +150,7 @@ export class CsmsStack extends Stack {
       CSMS_ALLOW_CONCURRENT_TX: String(settings.allowConcurrentTx),
       CSMS_MESSAGE_LOG: String(settings.messageLogDays > 0),
       ...(settings.messageLogDays > 0 ? { CSMS_MESSAGE_LOG_DAYS: String(settings.messageLogDays) } : {}),
+      CSMS_RECONNECT_TX_CHECK_S: String(settings.reconnectTransactionCheckSeconds),
       ...(settings.meterValuesDays > 0 ? { CSMS_METER_VALUES_DAYS: String(settings.meterValuesDays) } : {}),
       ...(settings.authCacheExpirySeconds ? { CSMS_AUTH_CACHE_EXPIRY_S: String(settings.authCacheExpirySeconds) } : {}),
       LOG_LEVEL: settings.logLevel,

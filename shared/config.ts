@@ -18,6 +18,8 @@ export const config = {
   connectionMaxAgeMs: () => num('CSMS_CONNECTION_MAX_AGE_MS', 2 * 3600_000),
   messageLogDays: () => num('CSMS_MESSAGE_LOG_DAYS', 30),
   messageLogEnabled: () => process.env.CSMS_MESSAGE_LOG !== 'false',
+  /** Seconds after a 2.x reconnect before GetTransactionStatus about held transactions (shared/transactions/reconnect-check.ts); 0 = off. */
+  reconnectCheckSeconds: () => num('CSMS_RECONNECT_TX_CHECK_S', 0),
   /** Days a stored meter value message is kept (DynamoDB TTL); 0 keeps them (the local default). */
   meterValuesDays: () => num('CSMS_METER_VALUES_DAYS', 0),
   /** Endpoint of the @connections management API (set by the stack / local runtime). */

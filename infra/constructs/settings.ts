@@ -61,6 +61,8 @@ export interface CsmsSettings {
   messageLogDays: number;
   /** Days a meter value message is kept (CSMS_METER_VALUES_DAYS, DynamoDB TTL); 0 keeps them forever. */
   meterValuesDays: number;
+  /** Seconds after a 2.x reconnect before GetTransactionStatus about the transactions held (CSMS_RECONNECT_TX_CHECK_S); 0 = off. */
+  reconnectTransactionCheckSeconds: number;
   /** May an id tag (or another of its group) start a transaction while one of the group runs (CSMS_ALLOW_CONCURRENT_TX)? */
   allowConcurrentTx: boolean;
   /** Step Functions log level: OFF, FATAL, ERROR (default) or ALL. */
@@ -91,6 +93,7 @@ export const DEFAULT_SETTINGS: CsmsSettings = {
   messageLogDays: 30,
   // 13 months: a billing year plus the time to dispute its last bill; then a quarter of the storage bill goes.
   meterValuesDays: 400,
+  reconnectTransactionCheckSeconds: 5,
   allowConcurrentTx: true,
 };
 
@@ -146,6 +149,7 @@ export function settingsFromContext(node: Node): CsmsSettings {
     diagnosticsRetentionDays: int('diagnosticsRetentionDays', DEFAULT_SETTINGS.diagnosticsRetentionDays),
     messageLogDays: int('messageLogDays', DEFAULT_SETTINGS.messageLogDays),
     meterValuesDays: int('meterValuesDays', DEFAULT_SETTINGS.meterValuesDays),
+    reconnectTransactionCheckSeconds: int('reconnectTransactionCheckSeconds', DEFAULT_SETTINGS.reconnectTransactionCheckSeconds),
     allowConcurrentTx: bool('allowConcurrentTx', DEFAULT_SETTINGS.allowConcurrentTx),
     workflowLogLevel: DEFAULT_SETTINGS.workflowLogLevel,
     workflowLogExecutionData: bool('workflowLogExecutionData', DEFAULT_SETTINGS.workflowLogExecutionData),
@@ -168,6 +172,7 @@ export function settingsFromContext(node: Node): CsmsSettings {
   }
   if (settings.diagnosticsRetentionDays < 1 || settings.diagnosticsRetentionDays > 3650) throw new Error(`Context diagnosticsRetentionDays must be between 1 and 3650, got ${settings.diagnosticsRetentionDays}`);
   if (settings.messageLogDays > 3650) throw new Error(`Context messageLogDays must be at most 3650 (0 turns the message log off), got ${settings.messageLogDays}`);
+  if (settings.reconnectTransactionCheckSeconds < 0 || settings.reconnectTransactionCheckSeconds > 300) throw new Error(`Context reconnectTransactionCheckSeconds must be between 0 (off) and 300, got ${settings.reconnectTransactionCheckSeconds}`);
   if (settings.meterValuesDays < 0 || settings.meterValuesDays > 3650) throw new Error(`Context meterValuesDays must be between 0 (kept forever) and 3650, got ${settings.meterValuesDays}`);
   if (settings.heartbeatInterval > 540) throw new Error('Context heartbeatInterval must stay under API Gateway\'s 10 min idle timeout (≤ 540 s)');
   if (settings.callTimeoutMs > 28_000) throw new Error('Context callTimeoutMs must be ≤ 28000: API Gateway stops waiting for an integration after 29 s');

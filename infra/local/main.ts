@@ -14,6 +14,8 @@ async function main() {
     dataDir: values['data-dir'],
     port: values.port !== undefined ? Number(values.port) : undefined,
     routing: values.routing === 'dispatcher' ? 'dispatcher' : 'routes',
+    // As the stack: 2.x stations get GetTransactionStatus about held transactions 5 s after a reconnect.
+    env: { CSMS_RECONNECT_TX_CHECK_S: process.env.CSMS_RECONNECT_TX_CHECK_S ?? '5' },
   });
   console.log(`OCPP CSMS running locally${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory; --data-dir DIR keeps data)'}`);
   for (const base of csms.urls) {

@@ -32,7 +32,7 @@ export const METRIC = {
   apiErrors: 'ApiErrors',
 } as const;
 
-export const FAILURE_KINDS = ['AnswerEffect', 'TransactionHook', 'WorkflowResume', 'Gauge'] as const;
+export const FAILURE_KINDS = ['AnswerEffect', 'TransactionHook', 'WorkflowResume', 'Gauge', 'TransactionCheck'] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 export const REFUSE_REASONS = ['NotThroughEndpoint', 'InvalidIdentity', 'UnknownChargePoint', 'WrongUser', 'WrongPassword', 'NoSubprotocol', 'NotRegistered', 'Superseded', 'Other'] as const;

@@ -247,6 +247,7 @@ describe('Lambdas', () => {
         CSMS_MESSAGE_LOG: 'true',
         CSMS_MESSAGE_LOG_DAYS: '30',
         CSMS_METER_VALUES_DAYS: '400',
+        CSMS_RECONNECT_TX_CHECK_S: '5',
         LOG_LEVEL: 'info',
       });
       // Local-only endpoints and code defaults the stack does not set.
@@ -473,8 +474,9 @@ describe('workflows', () => {
     }
   });
 
-  it('grants StartExecution where the code starts a workflow: the router (ReserveNow effect) reservation-expiry, the api firmware-update and diagnostics-upload', () => {
+  it('grants StartExecution where the code starts a workflow: the router (ReserveNow effect) reservation-expiry, the api firmware-update and diagnostics-upload, $connect transaction-check', () => {
     expect(allowed('states:StartExecution')).toEqual({
+      'OCPP $connect: subprotocol and connection record': [machineArn('transaction-check')],
       [ROUTER]: [machineArn('reservation-expiry')],
       [API]: [machineArn('diagnostics-upload'), machineArn('firmware-update')],
     });
