@@ -2,7 +2,7 @@ import { log } from '../log';
 import { adaptResponseFrom20 } from '../ocpp/adapter-2.0';
 import type { Identity } from '../ocpp/context';
 import { CALLRESULT, type Frame } from '../ocpp/framing';
-import { versionOf } from '../ocpp/protocol';
+import { schemaVersionOf, versionOf } from '../ocpp/protocol';
 import { checkPayload } from '../ocpp/validation';
 import { putCallResult, settleCallEffects, type CallOutcome } from '../store/call-results';
 import { logExchange } from '../store/message-log';
@@ -32,7 +32,7 @@ export async function completeCall(frame: Exclude<Frame, { type: 2 }>, identity:
   let outcome: CallOutcome;
   if (frame.type === CALLRESULT) {
     const payload = identity.protocol === 'ocpp2.0' ? adaptResponseFrom20(pending.action, frame.payload) : frame.payload;
-    const invalid = checkPayload(version, pending.action, 'conf', payload);
+    const invalid = checkPayload(schemaVersionOf(identity.protocol), pending.action, 'conf', payload);
     outcome = invalid
       ? { kind: 'invalid', message: `${pending.action} response is invalid: ${invalid.message}`, payload: frame.payload }
       : { kind: 'result', payload };

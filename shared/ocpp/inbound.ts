@@ -6,10 +6,10 @@ import type { AnyMiddleware } from '../lambda/middy';
 import { log, setLogKeys } from '../log';
 import { logExchange } from '../store/message-log';
 import { adaptRequestFrom20, adaptResponseTo20 } from './adapter-2.0';
-import type { ActionHandlers, ActionImpl, CallContext, Identity } from './context';
+import { implFor, type ActionHandlers, type ActionImpl, type CallContext, type Identity } from './context';
 import { INTERNAL_ERROR_DESCRIPTION, OcppError, wireCode, type ErrorCode } from './errors';
 import { CALL, errorFrame, FrameError, parseFrame, resultFrame, type Frame } from './framing';
-import { versionOf } from './protocol';
+import { schemaVersionOf, versionOf } from './protocol';
 import { payloadError, type CallValidation } from './validators';
 
 /**
@@ -164,18 +164,19 @@ export function registrationGate(handlersFor: (action: string) => ActionHandlers
       if (!isCall(s)) return;
       const who = s.identity!;
       const version = versionOf(who.protocol);
+      const schemaVersion = schemaVersionOf(who.protocol);
       const handlers = handlersFor(s.frame.action);
-      const impl = handlers?.[version];
+      const impl = handlers && implFor(handlers, schemaVersion);
       if (!handlers || !impl) {
-        throw validation.isKnownAction(version, s.frame.action)
-          ? new OcppError('NotSupported', `${s.frame.action} is not supported by this CSMS for OCPP ${version}`)
+        throw validation.isKnownAction(schemaVersion, s.frame.action)
+          ? new OcppError('NotSupported', `${s.frame.action} is not supported by this CSMS for OCPP ${schemaVersion}`)
           : new OcppError('NotImplemented', `Unknown action ${s.frame.action}`);
       }
       if (who.registrationStatus !== 'Accepted' && !handlers.allowedBeforeAccepted) {
         throw new OcppError('SecurityError', `Charge point is ${who.registrationStatus}: only BootNotification is accepted`);
       }
       s.impl = impl;
-      s.call = { ...who, version, messageId: s.frame.id, action: s.frame.action, receivedAt: s.receivedAt };
+      s.call = { ...who, version, schemaVersion, messageId: s.frame.id, action: s.frame.action, receivedAt: s.receivedAt };
     },
   };
 }
@@ -199,7 +200,7 @@ export function requestValidation(validation: CallValidation): MiddlewareObj<Web
     before: (request) => {
       const s = stateOf(request as OcppRequest);
       if (!isCall(s)) return;
-      const bad = validation.check(s.call!.version, s.frame.action, 'req', s.request);
+      const bad = validation.check(s.call!.schemaVersion, s.frame.action, 'req', s.request);
       if (bad) throw payloadError(bad);
     },
   };
@@ -211,7 +212,7 @@ export function responseValidation(validation: CallValidation): MiddlewareObj<We
     after: (request) => {
       const s = stateOf(request as OcppRequest);
       if (!isCall(s)) return;
-      const invalid = validation.check(s.call!.version, s.frame.action, 'conf', request.response);
+      const invalid = validation.check(s.call!.schemaVersion, s.frame.action, 'conf', request.response);
       if (invalid) {
         log.error('our response failed its schema', { reason: invalid.message });
         throw new OcppError('InternalError', INTERNAL_ERROR_DESCRIPTION);
