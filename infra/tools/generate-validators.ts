@@ -29,12 +29,12 @@ export function standalone(version: string, action: string): string | undefined 
   const byKey = new Map(SETS[version].map((s) => { const k = schemaKey(s.$id); return [`${k.action}.${k.kind}`, s]; }));
   const req = byKey.get(`${action}.req`);
   const conf = byKey.get(`${action}.conf`);
-  if (!req || !conf) return undefined;
+  if (!req) return undefined; // a 2.1 SEND (NotifyPeriodicEventStream) has a request schema only
   // A fresh Ajv per version: both sets use the same $ids. Same options and keywords as the runtime path.
   const ajv = configureAjv(new Ajv({ ...AJV_OPTIONS, code: { source: true, lines: true, formats: _`require("../formats").OCPP_FORMATS` } }));
   ajv.addSchema(req);
-  ajv.addSchema(conf);
-  let code = standaloneCode(ajv, { req: req.$id, conf: conf.$id }).replace(/^"use strict";\n?/, '');
+  if (conf) ajv.addSchema(conf);
+  let code = standaloneCode(ajv, conf ? { req: req.$id, conf: conf.$id } : { req: req.$id }).replace(/^"use strict";\n?/, '');
   for (const [, format] of code.matchAll(/OCPP_FORMATS\["([^"]+)"\]/g)) {
     if (!OCPP_FORMATS[format]) throw new Error(`${action} (${version}) uses format "${format}": add it to shared/ocpp/formats.ts`);
   }
@@ -54,7 +54,7 @@ export function generateValidators(): Map<string, string> {
       if (!code) continue;
       parts.push(code);
       const name = `v${version.replace(/\./g, '')}`;
-      entries.push(`  '${version}': { req: ${name}.req, conf: ${name}.conf },`);
+      entries.push(code.includes('exports.conf') ? `  '${version}': { req: ${name}.req, conf: ${name}.conf },` : `  '${version}': { req: ${name}.req },`);
     }
     if (!parts.length) throw new Error(`${action} is in no schema set`);
     files.set(`${action}.ts`, `${HEADER}// @ts-nocheck\n/* eslint-disable */\nimport type { ActionValidators } from './index';\n\n${parts.join('\n')}\nconst validators: ActionValidators = {\n${entries.join('\n')}\n};\nexport default validators;\n`);

@@ -3,6 +3,7 @@ import { adaptResponseFrom20 } from '../ocpp/adapter-2.0';
 import type { Identity } from '../ocpp/context';
 import { CALLRESULT, type Frame } from '../ocpp/framing';
 import { schemaVersionOf, versionOf } from '../ocpp/protocol';
+import type { Answer } from '../ocpp/inbound';
 import { checkPayload } from '../ocpp/validation';
 import { putCallResult, settleCallEffects, type CallOutcome } from '../store/call-results';
 import { logExchange } from '../store/message-log';
@@ -22,7 +23,7 @@ import './all-effects';
  *    and records how they ended (`done` / `failed`, failures also logged and counted);
  * 5. resumes a Step Functions task token if the call carried one.
  */
-export async function completeCall(frame: Exclude<Frame, { type: 2 }>, identity: Identity, raw: string, at = new Date()): Promise<CallOutcome | undefined> {
+export async function completeCall(frame: Answer, identity: Identity, raw: string, at = new Date()): Promise<CallOutcome | undefined> {
   const pending = await releasePendingCall(identity.chargePointId, frame.id);
   if (!pending) {
     log.warn('answer to no pending call (unknown id, or it timed out)', { chargePointId: identity.chargePointId, messageId: frame.id });

@@ -31,6 +31,8 @@ export interface ActionHandlers {
   '1.6'?: ActionImpl;
   '2.0.1'?: ActionImpl;
   '2.1'?: ActionImpl;
+  /** 2.1 SEND-only actions (NotifyPeriodicEventStream): message type 6, never a CALL, never answered. */
+  send?: boolean;
   /** Actions a charge point may send before it is Accepted (BootNotification; 2.0.1 allows none else). */
   allowedBeforeAccepted?: boolean;
 }

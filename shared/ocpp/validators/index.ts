@@ -52,7 +52,7 @@ export type Kind = 'req' | 'conf';
 export type ValidateFn = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** One action's validators per OCPP version whose schema set has that action. */
-export type ActionValidators = Partial<Record<SchemaVersion, { req: ValidateFn; conf: ValidateFn }>>;
+export type ActionValidators = Partial<Record<SchemaVersion, { req: ValidateFn; conf?: ValidateFn }>>;
 
 export interface ValidationFailure {
   code: ErrorCode;
