@@ -19,7 +19,7 @@ async function main() {
   });
   console.log(`OCPP CSMS running locally${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory; --data-dir DIR keeps data)'}`);
   for (const base of csms.urls) {
-    console.log(`  Charge points connect to: ${base.replace('http', 'ws')}/ocpp/{chargePointId}   (subprotocols ocpp1.6, ocpp2.0, ocpp2.0.1)`);
+    console.log(`  Charge points connect to: ${base.replace('http', 'ws')}/ocpp/{chargePointId}   (subprotocols ocpp1.6, ocpp2.0, ocpp2.0.1, ocpp2.1)`);
   }
   for (const base of csms.urls) console.log(`  Operator API:             ${base}/api`);
   if (csms.apiToken) {

@@ -13,3 +13,4 @@ import '../ocpp/adapter-2.0-guard';
 import '../reservations/effects';
 import '../local-list/effects';
 import '../transactions/reconcile';
+import '../periodic-streams/effects';

@@ -2,7 +2,8 @@ import { log } from '../log';
 import { adaptResponseFrom20 } from '../ocpp/adapter-2.0';
 import type { Identity } from '../ocpp/context';
 import { CALLRESULT, type Frame } from '../ocpp/framing';
-import { versionOf } from '../ocpp/protocol';
+import { schemaVersionOf, versionOf } from '../ocpp/protocol';
+import type { Answer } from '../ocpp/inbound';
 import { checkPayload } from '../ocpp/validation';
 import { putCallResult, settleCallEffects, type CallOutcome } from '../store/call-results';
 import { logExchange } from '../store/message-log';
@@ -22,7 +23,7 @@ import './all-effects';
  *    and records how they ended (`done` / `failed`, failures also logged and counted);
  * 5. resumes a Step Functions task token if the call carried one.
  */
-export async function completeCall(frame: Exclude<Frame, { type: 2 }>, identity: Identity, raw: string, at = new Date()): Promise<CallOutcome | undefined> {
+export async function completeCall(frame: Answer, identity: Identity, raw: string, at = new Date()): Promise<CallOutcome | undefined> {
   const pending = await releasePendingCall(identity.chargePointId, frame.id);
   if (!pending) {
     log.warn('answer to no pending call (unknown id, or it timed out)', { chargePointId: identity.chargePointId, messageId: frame.id });
@@ -32,7 +33,7 @@ export async function completeCall(frame: Exclude<Frame, { type: 2 }>, identity:
   let outcome: CallOutcome;
   if (frame.type === CALLRESULT) {
     const payload = identity.protocol === 'ocpp2.0' ? adaptResponseFrom20(pending.action, frame.payload) : frame.payload;
-    const invalid = checkPayload(version, pending.action, 'conf', payload);
+    const invalid = checkPayload(schemaVersionOf(identity.protocol), pending.action, 'conf', payload);
     outcome = invalid
       ? { kind: 'invalid', message: `${pending.action} response is invalid: ${invalid.message}`, payload: frame.payload }
       : { kind: 'result', payload };

@@ -5,7 +5,7 @@ import { connections, db } from '../aws';
 import { config } from '../config';
 import { FRAME_LIMIT_BYTES } from '../edge';
 import { callFrame } from '../ocpp/framing';
-import { versionOf, type Protocol } from '../ocpp/protocol';
+import { schemaVersionOf, versionOf, type Protocol } from '../ocpp/protocol';
 import { checkPayload } from '../ocpp/validation';
 import { adaptRequestTo20 } from '../ocpp/adapter-2.0';
 import { clearConnection, getChargePoint, isConditionFailure, liveConnectionId, type PendingCall } from '../store/charge-points';
@@ -51,10 +51,11 @@ export async function sendCall(chargePointId: string, action: string, payload: u
   const connectionId = liveConnectionId(cp);
   if (!connectionId || !cp.protocol) throw new CallFailure(409, 'NotConnected', `Charge point ${chargePointId} is not connected`);
   const version = versionOf(cp.protocol);
-  const invalid = checkPayload(version, action, 'req', payload);
+  const schemaVersion = schemaVersionOf(cp.protocol);
+  const invalid = checkPayload(schemaVersion, action, 'req', payload);
   if (invalid) {
     throw new CallFailure(400, invalid.code === 'NotImplemented' ? 'UnknownAction' : 'InvalidPayload',
-      invalid.code === 'NotImplemented' ? `${action} is not an OCPP ${version} action` : `${action} payload is invalid for OCPP ${version}: ${invalid.message}`);
+      invalid.code === 'NotImplemented' ? `${action} is not an OCPP ${schemaVersion} action` : `${action} payload is invalid for OCPP ${schemaVersion}: ${invalid.message}`);
   }
   // Domain rules a schema cannot express (shared/calls/guards.ts): refused before anything is sent.
   try {

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { ActionHandlers } from '../ocpp/context';
-import { ocppHandler, ocppPipeline, ROUTE_DEADLINE_MARGIN_MS, type LambdaAnswer } from '../ocpp/inbound';
+import { ocppHandler, ocppPipeline, ROUTE_DEADLINE_MARGIN_MS, type Answer, type LambdaAnswer } from '../ocpp/inbound';
 import type { CallValidation } from '../ocpp/validators';
 import type { ActionValidators } from '../ocpp/validators';
 import { generatedValidation } from '../ocpp/validators/route';
@@ -44,7 +44,7 @@ async function post(event: WebSocketEvent, request: { response: unknown }): Prom
 export function routerHandler(
   handlersFor: (action: string) => ActionHandlers | undefined,
   validation: CallValidation,
-  onAnswer: (frame: Exclude<Frame, { type: 2 }>, identity: Identity, raw: string) => Promise<unknown>,
+  onAnswer: (frame: Answer, identity: Identity, raw: string) => Promise<unknown>,
 ) {
   return lambda<WebSocketEvent, LambdaAnswer>('router', ocppHandler(onAnswer) as never, {
     middlewares: ocppPipeline(handlersFor, validation, { afterMetrics: [postAnswer] }),

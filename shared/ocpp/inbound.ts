@@ -4,12 +4,13 @@ import { identityFrom, type WebSocketEvent } from '../lambda/identity';
 import { metrics } from '../lambda/metrics';
 import type { AnyMiddleware } from '../lambda/middy';
 import { log, setLogKeys } from '../log';
+import { putEvent } from '../store/events';
 import { logExchange } from '../store/message-log';
 import { adaptRequestFrom20, adaptResponseTo20 } from './adapter-2.0';
-import type { ActionHandlers, ActionImpl, CallContext, Identity } from './context';
+import { implFor, type ActionHandlers, type ActionImpl, type CallContext, type Identity } from './context';
 import { INTERNAL_ERROR_DESCRIPTION, OcppError, wireCode, type ErrorCode } from './errors';
-import { CALL, errorFrame, FrameError, parseFrame, resultFrame, type Frame } from './framing';
-import { versionOf } from './protocol';
+import { CALL, CALLRESULTERROR, errorFrame, FrameError, parseFrame, resultFrame, SEND, type Frame } from './framing';
+import { schemaVersionOf, versionOf } from './protocol';
 import { payloadError, type CallValidation } from './validators';
 
 /**
@@ -51,6 +52,12 @@ type OcppRequest = Request<WebSocketEvent, unknown, unknown, Context>;
 const stateOf = (request: OcppRequest): OcppState => (request.context as OcppContext).ocpp;
 const identityOf = (request: OcppRequest): Identity => stateOf(request).identity ?? identityFrom(request.event);
 const isCall = (s: OcppState): s is OcppState & { frame: Extract<Frame, { type: typeof CALL }> } => s.frame?.type === CALL;
+/**
+ * A CALL or a 2.1 SEND: both carry an action and a payload and go through the gate, the
+ * validation and the action's domain function; only a CALL is answered (2.1 part 4: a SEND never is).
+ */
+type Message = Extract<Frame, { type: typeof CALL | typeof SEND }>;
+const isMessage = (s: OcppState): s is OcppState & { frame: Message } => s.frame?.type === CALL || s.frame?.type === SEND;
 
 /** Starts the message's state; counts messages by action and protocol and CALLERRORs by code. */
 export const ocppMetrics: MiddlewareObj<WebSocketEvent> = {
@@ -63,7 +70,7 @@ export const ocppMetrics: MiddlewareObj<WebSocketEvent> = {
 function countOutcome(request: OcppRequest): void {
   const s = stateOf(request);
   if (!s) return;
-  if (isCall(s)) metrics.message(s.frame.action, identityOf(request).protocol);
+  if (isMessage(s)) metrics.message(s.frame.action, identityOf(request).protocol);
   if (s.errorCode) metrics.callError(s.errorCode);
 }
 
@@ -104,6 +111,10 @@ export function errorFrameFor(id: string, e: unknown, identity: Pick<Identity, '
  * (2.0.1 part 4 §4.2.3 answers those under message id "-1"; 1.6 has no way to answer them).
  */
 export function answerBrokenFrame(e: FrameError, identity: Pick<Identity, 'protocol' | 'chargePointId'>): string | undefined {
+  if (e.unanswerable) {
+    log.warn('broken SEND or CALLRESULTERROR: not answered (OCPP 2.1 part 4)', { reason: e.message, messageId: e.id });
+    return undefined;
+  }
   const id = e.id ?? (identity.protocol === 'ocpp1.6' ? undefined : '-1');
   return id === undefined ? undefined : errorFrameFor(id, e, identity);
 }
@@ -121,11 +132,18 @@ export const callErrorMapper: MiddlewareObj<WebSocketEvent> = {
     const identity = identityOf(r);
     if (e instanceof FrameError) {
       const body = answerBrokenFrame(e, identity);
-      if (body !== undefined) s.errorCode = e.code;
+      // A broken SEND/CALLRESULTERROR is counted under its code too, though never answered.
+      if (body !== undefined || e.unanswerable) s.errorCode = e.code;
       r.response = body === undefined ? { statusCode: 200 } : { statusCode: 200, body };
     } else if (s && isCall(s)) {
       s.errorCode = e instanceof OcppError ? e.code : 'InternalError';
       r.response = { statusCode: 200, body: errorFrameFor(s.frame.id, e, identity) };
+    } else if (s && isMessage(s)) {
+      // A SEND that failed (unknown action, invalid payload, our fault): counted and logged, never answered.
+      s.errorCode = e instanceof OcppError ? e.code : 'InternalError';
+      if (!(e instanceof OcppError)) log.error('unexpected error while handling a SEND', { error: String((e as Error)?.stack ?? e) });
+      else log.warn('SEND refused: not answered (OCPP 2.1 part 4)', { action: s.frame.action, code: e.code, reason: e.message });
+      r.response = { statusCode: 200 };
     }
   },
 };
@@ -134,8 +152,8 @@ export const callErrorMapper: MiddlewareObj<WebSocketEvent> = {
 export const frameParsing: MiddlewareObj<WebSocketEvent> = {
   before: (request) => {
     const s = stateOf(request as OcppRequest);
-    s.frame = parseFrame(request.event.body);
-    setLogKeys({ messageId: s.frame.id, action: s.frame.type === CALL ? s.frame.action : undefined });
+    s.frame = parseFrame(request.event.body, identityFrom(request.event).protocol === 'ocpp2.1');
+    setLogKeys({ messageId: s.frame.id, action: s.frame.type === CALL || s.frame.type === SEND ? s.frame.action : undefined });
   },
   after: (request) => {
     const s = stateOf(request as OcppRequest);
@@ -161,21 +179,26 @@ export function registrationGate(handlersFor: (action: string) => ActionHandlers
   return {
     before: (request) => {
       const s = stateOf(request as OcppRequest);
-      if (!isCall(s)) return;
+      if (!isMessage(s)) return;
       const who = s.identity!;
       const version = versionOf(who.protocol);
+      const schemaVersion = schemaVersionOf(who.protocol);
       const handlers = handlersFor(s.frame.action);
-      const impl = handlers?.[version];
+      const impl = handlers && implFor(handlers, schemaVersion);
       if (!handlers || !impl) {
-        throw validation.isKnownAction(version, s.frame.action)
-          ? new OcppError('NotSupported', `${s.frame.action} is not supported by this CSMS for OCPP ${version}`)
+        throw validation.isKnownAction(schemaVersion, s.frame.action)
+          ? new OcppError('NotSupported', `${s.frame.action} is not supported by this CSMS for OCPP ${schemaVersion}`)
           : new OcppError('NotImplemented', `Unknown action ${s.frame.action}`);
+      }
+      // 2.1 part 4: an action is either a SEND or a CALL, never both.
+      if (Boolean(handlers.send) !== (s.frame.type === SEND)) {
+        throw new OcppError('ProtocolError', handlers.send ? `${s.frame.action} is a SEND (message type 6), not a CALL` : `${s.frame.action} is a CALL (message type 2), not a SEND`);
       }
       if (who.registrationStatus !== 'Accepted' && !handlers.allowedBeforeAccepted) {
         throw new OcppError('SecurityError', `Charge point is ${who.registrationStatus}: only BootNotification is accepted`);
       }
       s.impl = impl;
-      s.call = { ...who, version, messageId: s.frame.id, action: s.frame.action, receivedAt: s.receivedAt };
+      s.call = { ...who, version, schemaVersion, messageId: s.frame.id, action: s.frame.action, receivedAt: s.receivedAt };
     },
   };
 }
@@ -184,7 +207,7 @@ export function registrationGate(handlersFor: (action: string) => ActionHandlers
 export const adapter20: MiddlewareObj<WebSocketEvent> = {
   before: (request) => {
     const s = stateOf(request as OcppRequest);
-    if (!isCall(s)) return;
+    if (!isMessage(s)) return;
     s.request = s.identity!.protocol === 'ocpp2.0' ? adaptRequestFrom20(s.frame.action, s.frame.payload) : s.frame.payload;
   },
   after: (request) => {
@@ -198,8 +221,8 @@ export function requestValidation(validation: CallValidation): MiddlewareObj<Web
   return {
     before: (request) => {
       const s = stateOf(request as OcppRequest);
-      if (!isCall(s)) return;
-      const bad = validation.check(s.call!.version, s.frame.action, 'req', s.request);
+      if (!isMessage(s)) return;
+      const bad = validation.check(s.call!.schemaVersion, s.frame.action, 'req', s.request);
       if (bad) throw payloadError(bad);
     },
   };
@@ -211,7 +234,7 @@ export function responseValidation(validation: CallValidation): MiddlewareObj<We
     after: (request) => {
       const s = stateOf(request as OcppRequest);
       if (!isCall(s)) return;
-      const invalid = validation.check(s.call!.version, s.frame.action, 'conf', request.response);
+      const invalid = validation.check(s.call!.schemaVersion, s.frame.action, 'conf', request.response);
       if (invalid) {
         log.error('our response failed its schema', { reason: invalid.message });
         throw new OcppError('InternalError', INTERNAL_ERROR_DESCRIPTION);
@@ -240,13 +263,30 @@ export function ocppPipeline(handlersFor: (action: string) => ActionHandlers | u
  * The pipeline's handler: a CALL runs the action's domain function; anything else (only the
  * router gets CALLRESULTs and CALLERRORs) goes to `other`, and a route Lambda owes no answer.
  */
-export function ocppHandler(other?: (frame: Exclude<Frame, { type: typeof CALL }>, identity: Identity, raw: string) => Promise<unknown>) {
+export function ocppHandler(other?: (frame: Answer, identity: Identity, raw: string) => Promise<unknown>) {
   return async (_event: WebSocketEvent, context: Context): Promise<unknown> => {
     const s = (context as OcppContext).ocpp;
-    if (isCall(s)) return s.impl!(s.request, s.call!);
-    if (other) await other(s.frame as Exclude<Frame, { type: typeof CALL }>, s.identity!, s.raw ?? '');
+    if (isMessage(s)) {
+      const answer = await s.impl!(s.request, s.call!);
+      return s.frame.type === CALL ? answer : undefined;
+    }
+    if (s.frame?.type === CALLRESULTERROR) return recordCallResultError(s.frame, s.identity!);
+    if (other) await other(s.frame as Answer, s.identity!, s.raw ?? '');
     return undefined;
   };
+}
+/** What the router hands to completeCall: the answers to our CALLs. */
+export type Answer = Extract<Frame, { type: 3 | 4 }>;
+
+/**
+ * 2.1 part 4 CALLRESULTERROR: the station could not process a CALLRESULT we sent (the id is that
+ * of the station's CALL). Recorded as an event of kind `CallResultError` (one per message id, a
+ * repeat overwrites) and logged, never answered.
+ */
+async function recordCallResultError(frame: Extract<Frame, { type: typeof CALLRESULTERROR }>, who: Identity): Promise<undefined> {
+  log.warn('CALLRESULTERROR from the charge point', { messageId: frame.id, code: frame.code, description: frame.description });
+  await putEvent(who.chargePointId, 'CallResultError', new Date(), { messageId: frame.id, errorCode: frame.code, errorDescription: frame.description, errorDetails: frame.details }, frame.id);
+  return undefined;
 }
 
 /** Shortens how long a two-way route may run: the CALLERROR must reach API Gateway before the Lambda times out. */

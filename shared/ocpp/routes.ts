@@ -13,6 +13,7 @@ import { ClearedChargingLimit, NotifyChargingLimit, NotifyEVChargingNeeds, Repor
 import { FirmwareStatusNotification, SignedFirmwareStatusNotification } from '../firmware/notification';
 import { DiagnosticsStatusNotification, LogStatusNotification } from '../diagnostics/notification';
 import { ReservationStatusUpdate } from '../reservations/status-update';
+import { ClosePeriodicEventStream, NotifyPeriodicEventStream, OpenPeriodicEventStream } from '../periodic-streams/actions';
 import type { ActionHandlers } from './context';
 
 /**
@@ -48,6 +49,9 @@ export const ROUTES: Record<string, ActionHandlers> = {
   NotifyDisplayMessages,
   PublishFirmwareStatusNotification,
   NotifyEVChargingSchedule,
+  OpenPeriodicEventStream,
+  NotifyPeriodicEventStream,
+  ClosePeriodicEventStream,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);

@@ -3,7 +3,7 @@ import { fullFormats } from 'ajv-formats/dist/formats';
 import { isDateTime } from './formats';
 import schemas16 from './schemas/ocpp1_6.json';
 import schemas201 from './schemas/ocpp2_0_1.json';
-import type { OcppVersion } from './protocol';
+import type { SchemaVersion } from './protocol';
 import { failureOf, noSchema, payloadError, type CallValidation, type Kind, type ValidationFailure } from './validators';
 
 export { KEYWORD_CODES, type ValidationFailure } from './validators';
@@ -22,9 +22,10 @@ export { KEYWORD_CODES, type ValidationFailure } from './validators';
  * Ajv options of both paths; the generator adds `code: { source: true }`. inlineRefs 3: a $ref'd
  * definition of more than 3 keywords (an object type) is compiled to one function instead of a
  * copy per use, enum types stay inline (the generated TransactionEvent validator is 20 % smaller).
- * It changes only the errors' schemaPath, which no answer or message shows.
+ * It changes only the errors' schemaPath, which no answer or message shows. strictTypes off: the
+ * 2.1 set puts `additionalProperties` on schemas without `type` (a warning per schema, no effect).
  */
-export const AJV_OPTIONS: Options = { strictSchema: false, allErrors: false, validateSchema: false, inlineRefs: 3 };
+export const AJV_OPTIONS: Options = { strictSchema: false, strictTypes: false, allErrors: false, validateSchema: false, inlineRefs: 3 };
 
 /**
  * Decimal fields with multipleOf 0.1 fail on binary floats (0.3 / 0.1): compare with a tolerance.
@@ -67,22 +68,32 @@ function ajv(): Ajv {
   return sharedAjv;
 }
 
+/**
+ * The action and kind a schema `$id` names: `urn:Authorize.req` / `.conf` (1.6, 2.0.1) or
+ * `urn:AuthorizeRequest` / `AuthorizeResponse` (2.1, whose SEND-only NotifyPeriodicEventStream is
+ * `urn:NotifyPeriodicEventStream`: a request without response).
+ */
+export function schemaKey(id: string): { action: string; kind: Kind } {
+  const m = /^urn:(.+?)(?:\.(req|conf)|(Request|Response))?$/.exec(id)!;
+  return { action: m[1], kind: m[2] === 'conf' || m[3] === 'Response' ? 'conf' : 'req' };
+}
+
 /** One version's schemas; each is compiled when its action is first seen (every OCA schema is self-contained). */
 class SchemaSet {
   private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly byId: Map<string, object>;
+  private readonly byKey: Map<string, object>;
   readonly actions: ReadonlySet<string>;
 
   constructor(schemas: Array<{ $id: string }>) {
-    this.byId = new Map(schemas.map((s) => [s.$id, s]));
-    this.actions = new Set(schemas.map((s) => s.$id.replace(/^urn:/, '').replace(/\.(req|conf)$/, '')));
+    this.byKey = new Map(schemas.map((s) => { const k = schemaKey(s.$id); return [`${k.action}.${k.kind}`, s]; }));
+    this.actions = new Set(schemas.map((s) => schemaKey(s.$id).action));
   }
 
   validator(action: string, kind: Kind): ValidateFunction | undefined {
-    const key = `urn:${action}.${kind}`;
+    const key = `${action}.${kind}`;
     let fn = this.compiled.get(key);
     if (!fn) {
-      const schema = this.byId.get(key);
+      const schema = this.byKey.get(key);
       if (!schema) return undefined;
       fn = ajv().compile(schema);
       this.compiled.set(key, fn);
@@ -91,25 +102,34 @@ class SchemaSet {
   }
 }
 
-const sets: Partial<Record<OcppVersion, SchemaSet>> = {};
-/** Each version's set is built on first use: a Lambda serving one generation never loads the other. */
-function schemaSet(version: OcppVersion): SchemaSet {
-  return (sets[version] ??= new SchemaSet((version === '1.6' ? schemas16 : schemas201) as Array<{ $id: string }>));
+/**
+ * The 2.1 set is the official file unmodified (licence CC BY-ND 4.0), 1 MB with its documentation:
+ * required only when a 2.1 payload is first validated, so no other process parses it.
+ */
+const SCHEMA_FILES: Record<SchemaVersion, () => Array<{ $id: string }>> = {
+  '1.6': () => schemas16 as Array<{ $id: string }>,
+  '2.0.1': () => schemas201 as Array<{ $id: string }>,
+  '2.1': () => require('./schemas/ocpp2_1.json'), // eslint-disable-line @typescript-eslint/no-require-imports
+};
+const sets: Partial<Record<SchemaVersion, SchemaSet>> = {};
+/** Each version's set is built on first use: a Lambda serving one generation never loads the others. */
+function schemaSet(version: SchemaVersion): SchemaSet {
+  return (sets[version] ??= new SchemaSet(SCHEMA_FILES[version]()));
 }
 
 /** Is this an action of that OCPP version at all (in either direction)? */
-export function isKnownAction(version: OcppVersion, action: string): boolean {
+export function isKnownAction(version: SchemaVersion, action: string): boolean {
   return schemaSet(version).actions.has(action);
 }
 
 /** Returns undefined when valid, otherwise the CALLERROR code and a readable message. */
-export function checkPayload(version: OcppVersion, action: string, kind: Kind, payload: unknown): ValidationFailure | undefined {
+export function checkPayload(version: SchemaVersion, action: string, kind: Kind, payload: unknown): ValidationFailure | undefined {
   const fn = schemaSet(version).validator(action, kind);
   return fn ? failureOf(fn, payload) : noSchema(version, action, kind);
 }
 
 /** Throws the OcppError a charge point should receive for an invalid payload. */
-export function assertPayload(version: OcppVersion, action: string, kind: Kind, payload: unknown): void {
+export function assertPayload(version: SchemaVersion, action: string, kind: Kind, payload: unknown): void {
   const failure = checkPayload(version, action, kind, payload);
   if (failure) throw payloadError(failure);
 }

@@ -1,5 +1,5 @@
 import { bootCsms, eventually } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 
 /**
  * OCPP 2.0.1 L01 Secure Firmware Update and L02 Non-Secure Firmware Update end to end: operator
@@ -25,7 +25,7 @@ interface UpdateFirmware { requestId: number; retries?: number; retryInterval?: 
 
 async function station(opts: { id?: string; answer?: () => Record<string, unknown> } = {}) {
   const id = opts.id ?? newId('FW201');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', boot('3.0.0'))).status).toBe('Accepted');
   const requests: UpdateFirmware[] = [];
   cs.handle('UpdateFirmware', async ({ params }) => {
@@ -77,7 +77,7 @@ describe('L01 Secure Firmware Update', () => {
     // The station reboots into the new firmware, boots, and reports Installed on its new connection.
     await s.notify(requestId, 'InstallRebooting');
     await s.cs.close();
-    const after = await strictClient(csms.chargePointUrl, s.id, 'ocpp2.0.1');
+    const after = await strictClient(csms.chargePointUrl, s.id, protocol2x());
     expect((await after.call('BootNotification', boot('4.0.0', 'FirmwareUpdate'))).status).toBe('Accepted');
     expect(await after.call('FirmwareStatusNotification', { status: 'Installed', requestId })).toEqual({});
 

@@ -1,5 +1,5 @@
 import { bootCsms, eventually } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 
 /**
  * OCPP 2.0.1 N01 Retrieve Log Information end to end with strict 2.0.1 charging stations: the
@@ -20,7 +20,7 @@ interface GetLog { logType: string; requestId: number; retries?: number; retryIn
 
 async function logStation(answer: (p: GetLog) => Record<string, unknown> = () => ({ status: 'Accepted', filename: 'station.log' })) {
   const id = newId('LOG');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'DC-150', vendorName: 'Acme' } })).status).toBe('Accepted');
   const requests: GetLog[] = [];
   cs.handle('GetLog', async ({ params }) => {

@@ -1,5 +1,5 @@
 import { bootCsms, eventually } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 
 /**
  * The notifications a 2.0.1 station sends after common CSMS requests, with strict 2.0.1 charge
@@ -24,14 +24,15 @@ const now = () => new Date().toISOString();
 
 async function station(): Promise<{ id: string; cs: Station }> {
   const id = newId('NT');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'DC-150', vendorName: 'Acme' } })).status).toBe('Accepted');
   return { id, cs };
 }
 
 const monitor = (name: string, id: number) => ({
   component: { name: 'EVSE', evse: { id: 1 } }, variable: { name },
-  variableMonitoring: [{ id, transaction: false, value: 80, type: 'UpperThreshold', severity: 4 }],
+  // 2.1 requires each monitor's eventNotificationType.
+  variableMonitoring: [{ id, transaction: false, value: 80, type: 'UpperThreshold', severity: 4, ...(protocol2x() === 'ocpp2.1' ? { eventNotificationType: 'CustomMonitor' } : {}) }],
 });
 const message = (id: number, content: string) => ({ id, priority: 'NormalCycle', state: 'Idle', message: { format: 'UTF8', language: 'en', content } });
 

@@ -1,5 +1,5 @@
 import { bootCsms, eventually } from '../support/local';
-import { newId, rawClient, strictClient } from '../support/clients';
+import { newId, protocol2x, rawClient, strictClient } from '../support/clients';
 
 /**
  * OCPP 2.0.1 provisioning through the operator API with strict 2.0.1 charge points:
@@ -21,7 +21,7 @@ const now = () => new Date().toISOString();
 
 async function station(): Promise<{ id: string; cs: Station }> {
   const id = newId('CS');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'DC-150', vendorName: 'Acme' } })).status).toBe('Accepted');
   return { id, cs };
 }
@@ -46,7 +46,7 @@ describe('B03 Cold Boot Charging Station – Rejected', () => {
   it('answers Rejected with the retry interval and refuses every other request meanwhile (B03.FR.04)', async () => {
     const id = newId('CS');
     await csms.api.put(`/charge-points/${id}`, { registrationStatus: 'Rejected' });
-    const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+    const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
     const boot = await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'DC-150', vendorName: 'Acme' } });
     expect(boot).toMatchObject({ status: 'Rejected', interval: expect.any(Number) });
     expect(boot.interval).toBeGreaterThan(0);
@@ -68,7 +68,7 @@ describe('B04 Offline Behavior Idle Charging Station', () => {
     await eventually(async () => (await csms.api.get(`/charge-points/${id}`)).body.connected === false);
     const changedOffline = new Date(Date.now() - 10 * 60_000).toISOString();
     // B04.FR.01/02: back online, a StatusNotification for each connector whose status changed; no BootNotification.
-    const again = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+    const again = await strictClient(csms.chargePointUrl, id, protocol2x());
     expect(await again.call('StatusNotification', { timestamp: changedOffline, connectorStatus: 'Unavailable', evseId: 1, connectorId: 1 })).toEqual({});
     expect(await again.call('Heartbeat', {})).toHaveProperty('currentTime');
     const view = await csms.api.get(`/charge-points/${id}`);
@@ -185,7 +185,7 @@ describe('B08 Get Custom Report', () => {
 
   it('answers an invalid NotifyReport with the specific CALLERROR and stores nothing', async () => {
     const id = newId('CS');
-    const ws = await rawClient(`${csms.chargePointUrl}/${id}`, ['ocpp2.0.1']);
+    const ws = await rawClient(`${csms.chargePointUrl}/${id}`, [protocol2x()]);
     await ws.exchange([2, 'b', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } }]);
     const noRequestId = await ws.exchange([2, 'n1', 'NotifyReport', { generatedAt: now(), seqNo: 0, reportData: [heartbeatInterval] }]);
     expect(noRequestId.slice(0, 3)).toEqual([4, 'n1', 'OccurrenceConstraintViolation']);
@@ -244,7 +244,7 @@ describe('B11/B12 Reset', () => {
     const events = await csms.api.get(`/charge-points/${id}/events?kind=reset`);
     expect(events.body.items).toEqual([expect.objectContaining({ kind: 'reset', resetType: 'Immediate', status: 'Accepted' })]);
     await cs.close();
-    const again = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+    const again = await strictClient(csms.chargePointUrl, id, protocol2x());
     expect((await again.call('BootNotification', { reason: 'RemoteReset', chargingStation: { model: 'DC-150', vendorName: 'Acme' } })).status).toBe('Accepted');
     expect((await csms.api.get(`/charge-points/${id}`)).body.boot).toMatchObject({ reason: 'RemoteReset' });
     // An EVSE reset (2.0.1 only) and an invalid type.
@@ -283,7 +283,7 @@ describe('B11/B12 Reset', () => {
     expect(tx.body).toMatchObject({ transactionId: txId, chargePointId: id, active: false, stopReason: 'ImmediateReset' });
     expect((await csms.api.get(`/transactions?chargePointId=${id}&active=true`)).body.items).toEqual([]);
     await cs.close();
-    const again = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+    const again = await strictClient(csms.chargePointUrl, id, protocol2x());
     expect((await again.call('BootNotification', { reason: 'RemoteReset', chargingStation: { model: 'DC-150', vendorName: 'Acme' } })).status).toBe('Accepted');
     await again.close();
   });

@@ -118,7 +118,10 @@ describe('OCPP 2.0 (2018) stations', () => {
 });
 
 describe('connecting', () => {
-  it('prefers 2.0.1 over 2.0 over 1.6 and refuses when none is acceptable (HTTP 400)', async () => {
+  it('prefers 2.1 over 2.0.1 over 2.0 over 1.6 and refuses when none is acceptable (HTTP 400)', async () => {
+    const all = await rawClient(`${csms.chargePointUrl}/${newId()}`, ['ocpp1.6', 'ocpp2.0', 'ocpp2.1', 'ocpp2.0.1']);
+    expect(all.ws.protocol).toBe('ocpp2.1');
+    await all.close();
     const a = await rawClient(`${csms.chargePointUrl}/${newId()}`, ['ocpp1.6', 'ocpp2.0', 'ocpp2.0.1']);
     expect(a.ws.protocol).toBe('ocpp2.0.1');
     await a.close();

@@ -1,6 +1,6 @@
 import { handlersFor } from '../../shared/ocpp/routes';
 import { bootCsms, eventually } from '../support/local';
-import { newId, rawClient, strictClient } from '../support/clients';
+import { newId, protocol2x, rawClient, strictClient } from '../support/clients';
 
 /**
  * OCPP 2.0.1 remote control through the operator API with strict 2.0.1 charge points:
@@ -23,7 +23,7 @@ const bootPayload = (reason = 'PowerUp') => ({ reason, chargingStation: { model:
 
 async function station(): Promise<{ id: string; cs: Station }> {
   const id = newId('RC');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', bootPayload())).status).toBe('Accepted');
   return { id, cs };
 }
@@ -53,7 +53,7 @@ describe('F05 Remotely Unlock Connector', () => {
 
   it('502 InvalidResponse when the station answers with a status 2.0.1 does not have', async () => {
     const id = newId('RC');
-    const ws = await rawClient(`${csms.chargePointUrl}/${id}`, ['ocpp2.0.1']);
+    const ws = await rawClient(`${csms.chargePointUrl}/${id}`, [protocol2x()]);
     await ws.exchange([2, 'b', 'BootNotification', bootPayload()]);
     const pending = csms.api.post(`/charge-points/${id}/calls/UnlockConnector`, { evseId: 1, connectorId: 1 });
     const [, msgId, action] = await ws.next();

@@ -1,5 +1,5 @@
 import { bootCsms, eventually } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 
 /**
  * OCPP 2.0.1 reservations end to end with strict 2.0.1 charging stations: H01 Reservation
@@ -26,7 +26,7 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function reservingStation(opts: { answer?: string } = {}) {
   const id = newId('RES201');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'DC-150', vendorName: 'Acme' } })).status).toBe('Accepted');
   const reserveRequests: Params[] = [];
   const cancelRequests: Params[] = [];
@@ -136,8 +136,8 @@ describe('H01 Reservation / H03 Use a reserved EVSE', () => {
       const res = await csms.api.post('/reservations', { chargePointId: s.id, expiryDate: inMinutes(5), ...body });
       expect([res.status, res.body.message]).toEqual([400, expect.stringMatching(message)]);
     }
-    // Checked against the 2.0.1 schema: ConnectorEnumType.
-    const wrongType = await csms.api.post('/reservations', { chargePointId: s.id, evseId: 1, connectorType: 'Type2', idTag: 'T', expiryDate: inMinutes(5) });
+    // Checked against the station's schema: 2.0.1 ConnectorEnumType; 2.1 ConnectorEnumStringType, any string of ≤ 20.
+    const wrongType = await csms.api.post('/reservations', { chargePointId: s.id, evseId: 1, connectorType: protocol2x() === 'ocpp2.1' ? 'C'.repeat(21) : 'Type2', idTag: 'T', expiryDate: inMinutes(5) });
     expect([wrongType.status, wrongType.body.error]).toEqual([400, 'InvalidPayload']);
     expect(s.reserveRequests).toEqual([]);
 

@@ -6,7 +6,7 @@
  * NotifyEVChargingNeeds — the same domain code as 1.6, compared with schedules computed by hand.
  */
 import { bootCsms, eventually } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 
 let csms: Awaited<ReturnType<typeof bootCsms>>;
 beforeAll(async () => {
@@ -26,7 +26,7 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 
 async function station() {
   const id = newId('SC201');
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   expect((await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'AC-22', vendorName: 'Acme' } })).status).toBe('Accepted');
   const received: Array<{ action: string; params: any }> = []; // eslint-disable-line @typescript-eslint/no-explicit-any
   for (const action of ['SetChargingProfile', 'ClearChargingProfile', 'RequestStartTransaction']) {

@@ -4,7 +4,7 @@
  * ChangeAvailability), with strict 2.0.1 charging stations against the real local runtime.
  */
 import { bootCsms } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 import { getRemoteStart } from '../../shared/remote/remote-starts';
 
 let csms: Awaited<ReturnType<typeof bootCsms>>;
@@ -22,7 +22,7 @@ const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString(
 type Params = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function station(id = newId()) {
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   const boot = await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'DC-150' } });
   return { id, cs, boot };
 }

@@ -5,7 +5,7 @@
  * operator sees through the API (the stored transaction, its meter values, the message log).
  */
 import { bootCsms, eventually } from '../support/local';
-import { newId, strictClient } from '../support/clients';
+import { newId, protocol2x, strictClient } from '../support/clients';
 
 let csms: Awaited<ReturnType<typeof bootCsms>>;
 beforeAll(async () => {
@@ -24,14 +24,14 @@ type Params = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 type Station = Awaited<ReturnType<typeof strictClient>>;
 
 async function station(id = newId('UC')) {
-  const cs = await strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  const cs = await strictClient(csms.chargePointUrl, id, protocol2x());
   const boot = await cs.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'Acme', model: 'AC-22' } });
   return { id, cs, boot };
 }
 /** The same station after a connection loss: a new socket, no BootNotification (B04). */
 async function reconnect(id: string) {
   await eventually(async () => (await csms.api.get(`/charge-points/${id}`)).body.connected === false);
-  return strictClient(csms.chargePointUrl, id, 'ocpp2.0.1');
+  return strictClient(csms.chargePointUrl, id, protocol2x());
 }
 async function token(type = 'ISO14443', status = 'Accepted', extra: Params = {}) {
   const value = unique('T').slice(0, 20);

@@ -1,4 +1,7 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { RPCClient } from 'ocpp-rpc';
+import { Validator } from 'ocpp-rpc/lib/validator';
 import WebSocket from 'ws';
 
 let counter = 0;
@@ -13,18 +16,57 @@ export type StrictClient = Omit<RPCClient, 'call' | 'handle'> & {
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/**
+ * ocpp-rpc 2.2's strict mode looks schemas up as `urn:<Action>.req` / `.conf`, but its own 2.1 set
+ * (lib/schemas/ocpp2_1.json, the OCA files) names them `urn:<Action>Request` / `Response`: a strict
+ * `ocpp2.1` client with the library's validator refuses every call ("Schema … is missing"). The
+ * client gets the same official schemas under the ids it looks for, re-keyed in memory (the
+ * committed copy stays unmodified); NotifyPeriodicEventStream, a SEND, has no response schema.
+ * The Ajv is set up as ocpp-rpc's createValidator does (formats, float-tolerant multipleOf), with
+ * strictTypes off: the 2.1 files put additionalProperties on enum types, a console warning each.
+ */
+let validator21: unknown;
+function strictValidator21() {
+  const official = require('ocpp-rpc/lib/schemas/ocpp2_1.json') as Array<{ $id: string }>; // eslint-disable-line @typescript-eslint/no-require-imports
+  const rekeyed = official.map((s) => ({ ...s, $id: s.$id.replace(/Request$/, '.req').replace(/Response$/, '.conf').replace(/^urn:NotifyPeriodicEventStream$/, 'urn:NotifyPeriodicEventStream.req') }));
+  if (validator21) return validator21;
+  const ajv = new Ajv({ strictSchema: false, strictTypes: false });
+  addFormats(ajv);
+  ajv.addSchema(rekeyed);
+  ajv.removeKeyword('multipleOf');
+  ajv.addKeyword({ keyword: 'multipleOf', type: 'number', errors: false, metaSchema: { type: 'number' }, compile: (m: number) => (d: number) => Math.abs(Math.round(d / m) - d / m) < 1e-6 });
+  return (validator21 = new Validator('ocpp2.1', ajv));
+}
+
+export type StrictProtocol = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
+/**
+ * The 2.x protocol a 2.0.1 flow test connects with. 2.1 stations go through the same functional
+ * blocks, so each `<flow>-201.test.ts` also runs as `<flow>-21.test.ts`, a two-line file that sets
+ * this (jest gives every test file its own global) and then loads the 2.0.1 file: one test, both
+ * protocols, no copy.
+ */
+export function protocol2x(): 'ocpp2.0.1' | 'ocpp2.1' {
+  return (globalThis as { CSMS_TEST_PROTOCOL_2X?: 'ocpp2.1' }).CSMS_TEST_PROTOCOL_2X ?? 'ocpp2.0.1';
+}
+/** Runs a 2.0.1 flow test file on `ocpp2.1` (see protocol2x); call it before requiring the file. */
+export function runOn21(): void {
+  (globalThis as { CSMS_TEST_PROTOCOL_2X?: 'ocpp2.1' }).CSMS_TEST_PROTOCOL_2X = 'ocpp2.1';
+}
+
 /** An independent strict charge point: ocpp-rpc validates both directions against the official schemas. */
-export async function strictClient(baseUrl: string, identity: string, protocol: 'ocpp1.6' | 'ocpp2.0.1', extra: Record<string, unknown> = {}) {
+export async function strictClient(baseUrl: string, identity: string, protocol: StrictProtocol, extra: Record<string, unknown> = {}) {
   const client = new RPCClient(<ConstructorParameters<typeof RPCClient>[0]>{
     endpoint: baseUrl,
     identity,
     protocols: [protocol],
     strictMode: true,
+    ...(protocol === 'ocpp2.1' ? { strictModeValidators: [strictValidator21()] } : {}),
     reconnect: false,
     callTimeoutMs: 10_000,
     ...extra,
   });
   await client.connect();
+  if (client.protocol !== protocol) throw new Error(`connected with ${client.protocol}, not ${protocol}`);
   return client as unknown as StrictClient;
 }
 

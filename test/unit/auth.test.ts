@@ -35,7 +35,9 @@ describe('identity and Basic auth', () => {
 });
 
 describe('subprotocol negotiation', () => {
-  it('prefers 2.0.1 > 2.0 > 1.6 whatever the offer order', () => {
+  it('prefers 2.1 > 2.0.1 > 2.0 > 1.6 whatever the offer order', () => {
+    expect(negotiateSubprotocol('ocpp1.6, ocpp2.1, ocpp2.0.1')).toBe('ocpp2.1');
+    expect(negotiateSubprotocol('OCPP2.1')).toBe('ocpp2.1');
     expect(negotiateSubprotocol('ocpp1.6, ocpp2.0.1')).toBe('ocpp2.0.1');
     expect(negotiateSubprotocol('ocpp1.6,ocpp2.0')).toBe('ocpp2.0');
     expect(negotiateSubprotocol('ocpp1.6')).toBe('ocpp1.6');

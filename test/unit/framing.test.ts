@@ -38,3 +38,17 @@ describe('parseFrame', () => {
     expect(failure(`[2,"${id}","Heartbeat",{}]`)).toEqual({ code: 'RpcFrameworkError', id });
   });
 });
+
+describe('OCPP 2.1 message types 5 and 6', () => {
+  const { parseFrame: parse } = require('../../shared/ocpp/framing') as typeof import('../../shared/ocpp/framing');
+  it('parses SEND and CALLRESULTERROR only on 2.1 connections', () => {
+    expect(parse('[6,"s1","NotifyPeriodicEventStream",{"id":1}]', true)).toEqual({ type: 6, id: 's1', action: 'NotifyPeriodicEventStream', payload: { id: 1 } });
+    expect(parse('[5,"r1","FormatViolation","bad",{}]', true)).toEqual({ type: 5, id: 'r1', code: 'FormatViolation', description: 'bad', details: {} });
+    expect(() => parse('[6,"s1","NotifyPeriodicEventStream",{}]')).toThrow(expect.objectContaining({ code: 'MessageTypeNotSupported', unanswerable: false }));
+  });
+  it('marks every broken SEND / CALLRESULTERROR unanswerable', () => {
+    for (const raw of ['[6,"s1","X"]', '[6,"s1","X",[]]', '[6,"s1",7,{}]', '[6,1,"X",{}]', '[5,"r"]', '[6,"s1","X",{']) {
+      expect(() => parse(raw, true)).toThrow(expect.objectContaining({ unanswerable: true }));
+    }
+  });
+});

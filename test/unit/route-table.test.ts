@@ -12,9 +12,11 @@ describe('the route table', () => {
 
   it('only routes real OCPP actions of the versions it implements', () => {
     for (const [action, handlers] of Object.entries(ROUTES)) {
-      const versions = (['1.6', '2.0.1'] as const).filter((v) => handlers[v]);
+      const versions = (['1.6', '2.0.1', '2.1'] as const).filter((v) => handlers[v]);
       expect(versions.length).toBeGreaterThan(0);
       for (const v of versions) expect([action, v, isKnownAction(v, action)]).toEqual([action, v, true]);
+      // A 2.0.1 implementation serves 2.1 stations too: the action must exist in 2.1.
+      if (handlers['2.0.1']) expect([action, '2.1', isKnownAction('2.1', action)]).toEqual([action, '2.1', true]);
     }
   });
 

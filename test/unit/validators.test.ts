@@ -9,19 +9,19 @@ import { join } from 'node:path';
 import { generateValidators, HAND_WRITTEN, standalone, VALIDATORS_DIR } from '../../infra/tools/generate-validators';
 import { ROUTES } from '../../shared/ocpp/routes';
 import { errorFrameFor } from '../../shared/ocpp/inbound';
-import type { OcppVersion } from '../../shared/ocpp/protocol';
+import type { SchemaVersion as OcppVersion } from '../../shared/ocpp/protocol';
 import schemas16 from '../../shared/ocpp/schemas/ocpp1_6.json';
 import schemas201 from '../../shared/ocpp/schemas/ocpp2_0_1.json';
-import { checkPayload, isKnownAction as runtimeIsKnownAction, runtimeValidation } from '../../shared/ocpp/validation';
+import { checkPayload, isKnownAction as runtimeIsKnownAction, runtimeValidation, schemaKey } from '../../shared/ocpp/validation';
 import { failureOf, payloadError, type ActionValidators, type Kind, type ValidateFn } from '../../shared/ocpp/validators';
 import { generatedValidation } from '../../shared/ocpp/validators/route';
 import { samplesFor, type SampleState } from '../bench/samples';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Schema = Record<string, any>;
-const VERSIONS: OcppVersion[] = ['1.6', '2.0.1'];
-const SETS: Record<OcppVersion, Schema[]> = { '1.6': schemas16 as Schema[], '2.0.1': schemas201 as Schema[] };
-const schemaOf = (version: OcppVersion, action: string, kind: Kind) => SETS[version].find((s) => s.$id === `urn:${action}.${kind}`);
+const VERSIONS: OcppVersion[] = ['1.6', '2.0.1', '2.1'];
+const SETS: Record<OcppVersion, Schema[]> = { '1.6': schemas16 as Schema[], '2.0.1': schemas201 as Schema[], '2.1': require('../../shared/ocpp/schemas/ocpp2_1.json') }; // eslint-disable-line @typescript-eslint/no-require-imports
+const schemaOf = (version: OcppVersion, action: string, kind: Kind) => SETS[version].find((s) => { const k = schemaKey(s.$id); return k.action === action && k.kind === kind; });
 const validatorsOf = (action: string): ActionValidators => require(`../../shared/ocpp/validators/${action}`).default; // eslint-disable-line @typescript-eslint/no-require-imports
 
 /** A schema-driven payload: only required properties (`full` false) or every property (`full` true). */
@@ -131,6 +131,7 @@ describe('generated validators', () => {
       let failures = 0;
       for (const kind of ['req', 'conf'] as const) {
         const schema = schemaOf(version, action, kind);
+        // 2.1 is backward compatible: the 2.0.1 samples are valid 2.1 payloads too.
         const samples = samplesFor(version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1').filter((s) => s.action === action).map((s) => (kind === 'req' ? s.request(state) : s.response));
         const payloads = schema ? [...samples, ...payloadsFor(schema)] : [{}];
         for (const payload of payloads) {
@@ -139,7 +140,7 @@ describe('generated validators', () => {
           expect([kind, payload, got]).toEqual([kind, payload, want]);
           if (want) {
             failures++;
-            const protocol = version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1';
+            const protocol = version === '1.6' ? 'ocpp1.6' : version === '2.1' ? 'ocpp2.1' : 'ocpp2.0.1';
             expect(errorFrameFor('m1', payloadError(got!), { protocol, chargePointId: 'CP' })).toBe(errorFrameFor('m1', payloadError(want), { protocol, chargePointId: 'CP' }));
           }
           compared++;

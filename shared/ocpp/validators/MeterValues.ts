@@ -1023,8 +1023,781 @@ return errors === 0;
 return exports;
 })({});
 
+const v21 = ((exports) => {
+exports.req = validate1;
+const schema4 = {"description":"Type of measurement. Default = \"Energy.Active.Import.Register\"\r\n","javaType":"MeasurandEnum","type":"string","default":"Energy.Active.Import.Register","additionalProperties":false,"enum":["Current.Export","Current.Export.Offered","Current.Export.Minimum","Current.Import","Current.Import.Offered","Current.Import.Minimum","Current.Offered","Display.PresentSOC","Display.MinimumSOC","Display.TargetSOC","Display.MaximumSOC","Display.RemainingTimeToMinimumSOC","Display.RemainingTimeToTargetSOC","Display.RemainingTimeToMaximumSOC","Display.ChargingComplete","Display.BatteryEnergyCapacity","Display.InletHot","Energy.Active.Export.Interval","Energy.Active.Export.Register","Energy.Active.Import.Interval","Energy.Active.Import.Register","Energy.Active.Import.CableLoss","Energy.Active.Import.LocalGeneration.Register","Energy.Active.Net","Energy.Active.Setpoint.Interval","Energy.Apparent.Export","Energy.Apparent.Import","Energy.Apparent.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Export.Register","Energy.Reactive.Import.Interval","Energy.Reactive.Import.Register","Energy.Reactive.Net","EnergyRequest.Target","EnergyRequest.Minimum","EnergyRequest.Maximum","EnergyRequest.Minimum.V2X","EnergyRequest.Maximum.V2X","EnergyRequest.Bulk","Frequency","Power.Active.Export","Power.Active.Import","Power.Active.Setpoint","Power.Active.Residual","Power.Export.Minimum","Power.Export.Offered","Power.Factor","Power.Import.Offered","Power.Import.Minimum","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage","Voltage.Minimum","Voltage.Maximum"]};
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Export.Offered")) || (data === "Current.Export.Minimum")) || (data === "Current.Import")) || (data === "Current.Import.Offered")) || (data === "Current.Import.Minimum")) || (data === "Current.Offered")) || (data === "Display.PresentSOC")) || (data === "Display.MinimumSOC")) || (data === "Display.TargetSOC")) || (data === "Display.MaximumSOC")) || (data === "Display.RemainingTimeToMinimumSOC")) || (data === "Display.RemainingTimeToTargetSOC")) || (data === "Display.RemainingTimeToMaximumSOC")) || (data === "Display.ChargingComplete")) || (data === "Display.BatteryEnergyCapacity")) || (data === "Display.InletHot")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Active.Import.CableLoss")) || (data === "Energy.Active.Import.LocalGeneration.Register")) || (data === "Energy.Active.Net")) || (data === "Energy.Active.Setpoint.Interval")) || (data === "Energy.Apparent.Export")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Reactive.Net")) || (data === "EnergyRequest.Target")) || (data === "EnergyRequest.Minimum")) || (data === "EnergyRequest.Maximum")) || (data === "EnergyRequest.Minimum.V2X")) || (data === "EnergyRequest.Maximum.V2X")) || (data === "EnergyRequest.Bulk")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Active.Setpoint")) || (data === "Power.Active.Residual")) || (data === "Power.Export.Minimum")) || (data === "Power.Export.Offered")) || (data === "Power.Factor")) || (data === "Power.Import.Offered")) || (data === "Power.Import.Minimum")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage")) || (data === "Voltage.Minimum")) || (data === "Voltage.Maximum"))){
+validate4.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema4.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate4.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+
+const schema5 = {"description":"Type of detail value: start, end or sample. Default = \"Sample.Periodic\"\r\n","javaType":"ReadingContextEnum","type":"string","default":"Sample.Periodic","additionalProperties":false,"enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
+
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate6.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
+validate6.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema5.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate6.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate6.errors = vErrors;
+return errors === 0;
+}
+
+const schema6 = {"description":"Indicates how the measured value is to be interpreted. For instance between L1 and neutral (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase is absent, the measured value is interpreted as an overall value.\r\n","javaType":"PhaseEnum","type":"string","additionalProperties":false,"enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate8.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
+validate8.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema6.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate8.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+
+const schema7 = {"description":"Indicates where the measured value has been sampled. Default =  \"Outlet\"\r\n\r\n","javaType":"LocationEnum","type":"string","default":"Outlet","additionalProperties":false,"enum":["Body","Cable","EV","Inlet","Outlet","Upstream"]};
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet")) || (data === "Upstream"))){
+validate10.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema7.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+const func0 = require("ajv/dist/runtime/ucs2length").default;
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate13.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func0(data0) > 255){
+validate13.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate13.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.signedMeterData === undefined) && (missing0 = "signedMeterData")) || ((data.encodingMethod === undefined) && (missing0 = "encodingMethod"))){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "signedMeterData") || (key0 === "signingMethod")) || (key0 === "encodingMethod")) || (key0 === "publicKey")) || (key0 === "customData"))){
+validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.signedMeterData !== undefined){
+let data0 = data.signedMeterData;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func0(data0) > 32768){
+validate12.errors = [{instancePath:instancePath+"/signedMeterData",schemaPath:"#/properties/signedMeterData/maxLength",keyword:"maxLength",params:{limit: 32768},message:"must NOT have more than 32768 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/signedMeterData",schemaPath:"#/properties/signedMeterData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.signingMethod !== undefined){
+let data1 = data.signingMethod;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func0(data1) > 50){
+validate12.errors = [{instancePath:instancePath+"/signingMethod",schemaPath:"#/properties/signingMethod/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/signingMethod",schemaPath:"#/properties/signingMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.encodingMethod !== undefined){
+let data2 = data.encodingMethod;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func0(data2) > 50){
+validate12.errors = [{instancePath:instancePath+"/encodingMethod",schemaPath:"#/properties/encodingMethod/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/encodingMethod",schemaPath:"#/properties/encodingMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.publicKey !== undefined){
+let data3 = data.publicKey;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func0(data3) > 2500){
+validate12.errors = [{instancePath:instancePath+"/publicKey",schemaPath:"#/properties/publicKey/maxLength",keyword:"maxLength",params:{limit: 2500},message:"must NOT have more than 2500 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/publicKey",schemaPath:"#/properties/publicKey/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate13(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "unit") || (key0 === "multiplier")) || (key0 === "customData"))){
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.unit !== undefined){
+let data0 = data.unit;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func0(data0) > 20){
+validate16.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.multiplier !== undefined){
+let data1 = data.multiplier;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate16.errors = [{instancePath:instancePath+"/multiplier",schemaPath:"#/properties/multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate13(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.value === undefined) && (missing0 = "value")){
+validate3.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "value") || (key0 === "measurand")) || (key0 === "context")) || (key0 === "phase")) || (key0 === "location")) || (key0 === "signedMeterValue")) || (key0 === "unitOfMeasure")) || (key0 === "customData"))){
+validate3.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.value !== undefined){
+let data0 = data.value;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate3.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.measurand !== undefined){
+const _errs4 = errors;
+if(!(validate4(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.context !== undefined){
+const _errs5 = errors;
+if(!(validate6(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.phase !== undefined){
+const _errs6 = errors;
+if(!(validate8(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.location !== undefined){
+const _errs7 = errors;
+if(!(validate10(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.signedMeterValue !== undefined){
+const _errs8 = errors;
+if(!(validate12(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unitOfMeasure !== undefined){
+const _errs9 = errors;
+if(!(validate16(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate13(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate3.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
+
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.sampledValue === undefined) && (missing0 = "sampledValue"))){
+validate2.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "sampledValue") || (key0 === "timestamp")) || (key0 === "customData"))){
+validate2.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.sampledValue !== undefined){
+let data0 = data.sampledValue;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate2.errors = [{instancePath:instancePath+"/sampledValue",schemaPath:"#/properties/sampledValue/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate3(data0[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath:instancePath+"/sampledValue",schemaPath:"#/properties/sampledValue/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs5 = errors;
+if(errors === _errs5){
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+validate2.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate2.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs7 = errors;
+if(!(validate13(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate2.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:MeterValuesRequest" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.meterValue === undefined) && (missing0 = "meterValue"))){
+validate1.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "evseId") || (key0 === "meterValue")) || (key0 === "customData"))){
+validate1.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.evseId !== undefined){
+let data0 = data.evseId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate1.errors = [{instancePath:instancePath+"/evseId",schemaPath:"#/properties/evseId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate1.errors = [{instancePath:instancePath+"/evseId",schemaPath:"#/properties/evseId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.meterValue !== undefined){
+let data1 = data.meterValue;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate1.errors = [{instancePath:instancePath+"/meterValue",schemaPath:"#/properties/meterValue/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate2(data1[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate1.errors = [{instancePath:instancePath+"/meterValue",schemaPath:"#/properties/meterValue/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs7 = errors;
+if(!(validate13(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate1.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate1.errors = vErrors;
+return errors === 0;
+}
+
+exports.conf = validate24;
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func0(data0) > 255){
+validate25.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:MeterValuesResponse" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "customData")){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.customData !== undefined){
+if(!(validate25(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+return exports;
+})({});
+
 const validators: ActionValidators = {
   '1.6': { req: v16.req, conf: v16.conf },
   '2.0.1': { req: v201.req, conf: v201.conf },
+  '2.1': { req: v21.req, conf: v21.conf },
 };
 export default validators;

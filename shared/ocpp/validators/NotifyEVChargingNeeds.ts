@@ -752,7 +752,2711 @@ return errors === 0;
 return exports;
 })({});
 
+const v21 = ((exports) => {
+exports.req = validate1;
+const schema2 = {"javaType":"ChargingNeeds","type":"object","additionalProperties":false,"properties":{"acChargingParameters":{"$ref":"#/definitions/ACChargingParametersType"},"derChargingParameters":{"$ref":"#/definitions/DERChargingParametersType"},"evEnergyOffer":{"$ref":"#/definitions/EVEnergyOfferType"},"requestedEnergyTransfer":{"$ref":"#/definitions/EnergyTransferModeEnumType"},"dcChargingParameters":{"$ref":"#/definitions/DCChargingParametersType"},"v2xChargingParameters":{"$ref":"#/definitions/V2XChargingParametersType"},"availableEnergyTransfer":{"description":"*(2.1)* Modes of energy transfer that are marked as available by EV.\r\n","type":"array","additionalItems":false,"items":{"$ref":"#/definitions/EnergyTransferModeEnumType"},"minItems":1},"controlMode":{"$ref":"#/definitions/ControlModeEnumType"},"mobilityNeedsMode":{"$ref":"#/definitions/MobilityNeedsModeEnumType"},"departureTime":{"description":"Estimated departure time of the EV. +\r\n*ISO 15118-2:* AC/DC_EVChargeParameterType: DepartureTime +\r\n*ISO 15118-20:* Dynamic/Scheduled_SEReqControlModeType: DepartureTIme\r\n","type":"string","format":"date-time"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["requestedEnergyTransfer"]};
+const func0 = Object.prototype.hasOwnProperty;
+const func1 = require("ajv/dist/runtime/ucs2length").default;
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate4.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func1(data0) > 255){
+validate4.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate4.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.energyAmount === undefined) && (missing0 = "energyAmount")) || ((data.evMinCurrent === undefined) && (missing0 = "evMinCurrent"))) || ((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent"))) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
+validate3.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "energyAmount") || (key0 === "evMinCurrent")) || (key0 === "evMaxCurrent")) || (key0 === "evMaxVoltage")) || (key0 === "customData"))){
+validate3.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.energyAmount !== undefined){
+let data0 = data.energyAmount;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate3.errors = [{instancePath:instancePath+"/energyAmount",schemaPath:"#/properties/energyAmount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMinCurrent !== undefined){
+let data1 = data.evMinCurrent;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate3.errors = [{instancePath:instancePath+"/evMinCurrent",schemaPath:"#/properties/evMinCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaxCurrent !== undefined){
+let data2 = data.evMaxCurrent;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate3.errors = [{instancePath:instancePath+"/evMaxCurrent",schemaPath:"#/properties/evMaxCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaxVoltage !== undefined){
+let data3 = data.evMaxVoltage;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (isFinite(data3)))){
+validate3.errors = [{instancePath:instancePath+"/evMaxVoltage",schemaPath:"#/properties/evMaxVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate3.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+
+const schema5 = {"description":"*(2.1)* DERChargingParametersType is used in ChargingNeedsType during an ISO 15118-20 session for AC_BPT_DER to report the inverter settings related to DER control that were agreed between EVSE and EV.\r\n\r\nFields starting with \"ev\" contain values from the EV.\r\nOther fields contain a value that is supported by both EV and EVSE.\r\n\r\nDERChargingParametersType type is only relevant in case of an ISO 15118-20 AC_BPT_DER/AC_DER charging session.\r\n\r\nNOTE: All these fields have values greater or equal to zero (i.e. are non-negative)\r\n\r\n","javaType":"DERChargingParameters","type":"object","additionalProperties":false,"properties":{"evSupportedDERControl":{"description":"DER control functions supported by EV. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType:DERControlFunctions (bitmap)\r\n","type":"array","additionalItems":false,"items":{"$ref":"#/definitions/DERControlEnumType"},"minItems":1},"evOverExcitedMaxDischargePower":{"description":"Rated maximum injected active power by EV, at specified over-excited power factor (overExcitedPowerFactor). +\r\nIt can also be defined as the rated maximum discharge power at the rated minimum injected reactive power value. This means that if the EV is providing reactive power support, and it is requested to discharge at max power (e.g. to satisfy an EMS request), the EV may override the request and discharge up to overExcitedMaximumDischargePower to meet the minimum reactive power requirements. +\r\nCorresponds to the WOvPF attribute in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVOverExcitedMaximumDischargePower\r\n","type":"number"},"evOverExcitedPowerFactor":{"description":"EV power factor when injecting (over excited) the minimum reactive power. +\r\nCorresponds to the OvPF attribute in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVOverExcitedPowerFactor\r\n","type":"number"},"evUnderExcitedMaxDischargePower":{"description":"Rated maximum injected active power by EV supported at specified under-excited power factor (EVUnderExcitedPowerFactor). +\r\nIt can also be defined as the rated maximum dischargePower at the rated minimum absorbed reactive power value.\r\nThis means that if the EV is providing reactive power support, and it is requested to discharge at max power (e.g. to satisfy an EMS request), the EV may override the request and discharge up to underExcitedMaximumDischargePower to meet the minimum reactive power requirements. +\r\nThis corresponds to the WUnPF attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVUnderExcitedMaximumDischargePower\r\n","type":"number"},"evUnderExcitedPowerFactor":{"description":"EV power factor when injecting (under excited) the minimum reactive power. +\r\nCorresponds to the OvPF attribute in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVUnderExcitedPowerFactor\r\n","type":"number"},"maxApparentPower":{"description":"Rated maximum total apparent power, defined by min(EV, EVSE) in va.\r\nCorresponds to the VAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumApparentPower\r\n","type":"number"},"maxChargeApparentPower":{"description":"Rated maximum absorbed apparent power, defined by min(EV, EVSE) in va. +\r\n    This field represents the sum of all phases, unless values are provided for L2 and L3,\r\n    in which case this field represents phase L1. +\r\n    Corresponds to the ChaVAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower\r\n","type":"number"},"maxChargeApparentPower_L2":{"description":"Rated maximum absorbed apparent power on phase L2, defined by min(EV, EVSE) in va.\r\nCorresponds to the ChaVAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower_L2\r\n","type":"number"},"maxChargeApparentPower_L3":{"description":"Rated maximum absorbed apparent power on phase L3, defined by min(EV, EVSE) in va.\r\nCorresponds to the ChaVAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeApparentPower_L3\r\n","type":"number"},"maxDischargeApparentPower":{"description":"Rated maximum injected apparent power, defined by min(EV, EVSE) in va. +\r\n    This field represents the sum of all phases, unless values are provided for L2 and L3,\r\n    in which case this field represents phase L1. +\r\n    Corresponds to the DisVAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower\r\n","type":"number"},"maxDischargeApparentPower_L2":{"description":"Rated maximum injected apparent power on phase L2, defined by min(EV, EVSE) in va. +\r\n    Corresponds to the DisVAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower_L2\r\n","type":"number"},"maxDischargeApparentPower_L3":{"description":"Rated maximum injected apparent power on phase L3, defined by min(EV, EVSE) in va. +\r\n    Corresponds to the DisVAMaxRtg in IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeApparentPower_L3\r\n","type":"number"},"maxChargeReactivePower":{"description":"Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars. +\r\n    This field represents the sum of all phases, unless values are provided for L2 and L3,\r\n    in which case this field represents phase L1. +\r\nCorresponds to the AvarMax attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower\r\n","type":"number"},"maxChargeReactivePower_L2":{"description":"Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars on phase L2. +\r\nCorresponds to the AvarMax attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower_L2\r\n","type":"number"},"maxChargeReactivePower_L3":{"description":"Rated maximum absorbed reactive power, defined by min(EV, EVSE), in vars on phase L3. +\r\nCorresponds to the AvarMax attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumChargeReactivePower_L3\r\n","type":"number"},"minChargeReactivePower":{"description":"Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars. +\r\n    This field represents the sum of all phases, unless values are provided for L2 and L3,\r\n    in which case this field represents phase L1. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower\r\n","type":"number"},"minChargeReactivePower_L2":{"description":"Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars on phase L2. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower_L2\r\n","type":"number"},"minChargeReactivePower_L3":{"description":"Rated minimum absorbed reactive power, defined by max(EV, EVSE), in vars on phase L3. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumChargeReactivePower_L3\r\n","type":"number"},"maxDischargeReactivePower":{"description":"Rated maximum injected reactive power, defined by min(EV, EVSE), in vars. +\r\n    This field represents the sum of all phases, unless values are provided for L2 and L3,\r\n    in which case this field represents phase L1. +\r\nCorresponds to the IvarMax attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower\r\n","type":"number"},"maxDischargeReactivePower_L2":{"description":"Rated maximum injected reactive power, defined by min(EV, EVSE), in vars on phase L2. +\r\nCorresponds to the IvarMax attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower_L2\r\n","type":"number"},"maxDischargeReactivePower_L3":{"description":"Rated maximum injected reactive power, defined by min(EV, EVSE), in vars on phase L3. +\r\nCorresponds to the IvarMax attribute in the IEC 61850. +\r\n    *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumDischargeReactivePower_L3\r\n","type":"number"},"minDischargeReactivePower":{"description":"Rated minimum injected reactive power, defined by max(EV, EVSE), in vars. +\r\n    This field represents the sum of all phases, unless values are provided for L2 and L3,\r\n    in which case this field represents phase L1. +\r\n        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower\r\n","type":"number"},"minDischargeReactivePower_L2":{"description":"Rated minimum injected reactive power, defined by max(EV, EVSE), in var on phase L2. +\r\n        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower_L2\r\n","type":"number"},"minDischargeReactivePower_L3":{"description":"Rated minimum injected reactive power, defined by max(EV, EVSE), in var on phase L3. +\r\n        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumDischargeReactivePower_L3\r\n","type":"number"},"nominalVoltage":{"description":"Line voltage supported by EVSE and EV.\r\n        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVNominalVoltage\r\n","type":"number"},"nominalVoltageOffset":{"description":"The nominal AC voltage (rms) offset between the Charging Station's electrical connection point and the utility’s point of common coupling. +\r\n        *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVNominalVoltageOffset\r\n","type":"number"},"maxNominalVoltage":{"description":"Maximum AC rms voltage, as defined by min(EV, EVSE)  to operate with. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumNominalVoltage\r\n","type":"number"},"minNominalVoltage":{"description":"Minimum AC rms voltage, as defined by max(EV, EVSE)  to operate with. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMinimumNominalVoltage\r\n","type":"number"},"evInverterManufacturer":{"description":"Manufacturer of the EV inverter. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterManufacturer\r\n","type":"string","maxLength":50},"evInverterModel":{"description":"Model name of the EV inverter. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterModel\r\n","type":"string","maxLength":50},"evInverterSerialNumber":{"description":"Serial number of the EV inverter. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterSerialNumber\r\n","type":"string","maxLength":50},"evInverterSwVersion":{"description":"Software version of EV inverter. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterSwVersion\r\n","type":"string","maxLength":50},"evInverterHwVersion":{"description":"Hardware version of EV inverter. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVInverterHwVersion\r\n","type":"string","maxLength":50},"evIslandingDetectionMethod":{"description":"Type of islanding detection method. Only mandatory when islanding detection is required at the site, as set in the ISO 15118 Service Details configuration. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVIslandingDetectionMethod\r\n","type":"array","additionalItems":false,"items":{"$ref":"#/definitions/IslandingDetectionEnumType"},"minItems":1},"evIslandingTripTime":{"description":"Time after which EV will trip if an island has been detected. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVIslandingTripTime\r\n","type":"number"},"evMaximumLevel1DCInjection":{"description":"Maximum injected DC current allowed at level 1 charging. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumLevel1DCInjection\r\n","type":"number"},"evDurationLevel1DCInjection":{"description":"Maximum allowed duration of DC injection at level 1 charging. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVDurationLevel1DCInjection\r\n","type":"number"},"evMaximumLevel2DCInjection":{"description":"Maximum injected DC current allowed at level 2 charging. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVMaximumLevel2DCInjection\r\n","type":"number"},"evDurationLevel2DCInjection":{"description":"Maximum allowed duration of DC injection at level 2 charging. +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVDurationLevel2DCInjection\r\n","type":"number"},"evReactiveSusceptance":{"description":"\tMeasure of the susceptibility of the circuit to reactance, in Siemens (S). +\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVReactiveSusceptance\r\n\r\n\r\n","type":"number"},"evSessionTotalDischargeEnergyAvailable":{"description":"Total energy value, in Wh, that EV is allowed to provide during the entire V2G session. The value is independent of the V2X Cycling area. Once this value reaches the value of 0, the EV may block any attempt to discharge in order to protect the battery health.\r\n       *ISO 15118-20*: DER_BPT_AC_CPDReqEnergyTransferModeType: EVSessionTotalDischargeEnergyAvailable\r\n\r\n\r\n","type":"number"},"customData":{"$ref":"#/definitions/CustomDataType"}}};
+const schema6 = {"javaType":"DERControlEnum","type":"string","additionalProperties":false,"enum":["EnterService","FreqDroop","FreqWatt","FixedPFAbsorb","FixedPFInject","FixedVar","Gradients","HFMustTrip","HFMayTrip","HVMustTrip","HVMomCess","HVMayTrip","LimitMaxDischarge","LFMustTrip","LVMustTrip","LVMomCess","LVMayTrip","PowerMonitoringMustTrip","VoltVar","VoltWatt","WattPF","WattVar"]};
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate8.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((((((((((((((data === "EnterService") || (data === "FreqDroop")) || (data === "FreqWatt")) || (data === "FixedPFAbsorb")) || (data === "FixedPFInject")) || (data === "FixedVar")) || (data === "Gradients")) || (data === "HFMustTrip")) || (data === "HFMayTrip")) || (data === "HVMustTrip")) || (data === "HVMomCess")) || (data === "HVMayTrip")) || (data === "LimitMaxDischarge")) || (data === "LFMustTrip")) || (data === "LVMustTrip")) || (data === "LVMomCess")) || (data === "LVMayTrip")) || (data === "PowerMonitoringMustTrip")) || (data === "VoltVar")) || (data === "VoltWatt")) || (data === "WattPF")) || (data === "WattVar"))){
+validate8.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema6.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate8.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+
+const schema7 = {"javaType":"IslandingDetectionEnum","type":"string","additionalProperties":false,"enum":["NoAntiIslandingSupport","RoCoF","UVP_OVP","UFP_OFP","VoltageVectorShift","ZeroCrossingDetection","OtherPassive","ImpedanceMeasurement","ImpedanceAtFrequency","SlipModeFrequencyShift","SandiaFrequencyShift","SandiaVoltageShift","FrequencyJump","RCLQFactor","OtherActive"]};
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((((((((((data === "NoAntiIslandingSupport") || (data === "RoCoF")) || (data === "UVP_OVP")) || (data === "UFP_OFP")) || (data === "VoltageVectorShift")) || (data === "ZeroCrossingDetection")) || (data === "OtherPassive")) || (data === "ImpedanceMeasurement")) || (data === "ImpedanceAtFrequency")) || (data === "SlipModeFrequencyShift")) || (data === "SandiaFrequencyShift")) || (data === "SandiaVoltageShift")) || (data === "FrequencyJump")) || (data === "RCLQFactor")) || (data === "OtherActive"))){
+validate10.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema7.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema5.properties, key0))){
+validate7.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.evSupportedDERControl !== undefined){
+let data0 = data.evSupportedDERControl;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate7.errors = [{instancePath:instancePath+"/evSupportedDERControl",schemaPath:"#/properties/evSupportedDERControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate8(data0[i0], {instancePath:instancePath+"/evSupportedDERControl/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evSupportedDERControl",schemaPath:"#/properties/evSupportedDERControl/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evOverExcitedMaxDischargePower !== undefined){
+let data2 = data.evOverExcitedMaxDischargePower;
+const _errs5 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate7.errors = [{instancePath:instancePath+"/evOverExcitedMaxDischargePower",schemaPath:"#/properties/evOverExcitedMaxDischargePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evOverExcitedPowerFactor !== undefined){
+let data3 = data.evOverExcitedPowerFactor;
+const _errs7 = errors;
+if(!((typeof data3 == "number") && (isFinite(data3)))){
+validate7.errors = [{instancePath:instancePath+"/evOverExcitedPowerFactor",schemaPath:"#/properties/evOverExcitedPowerFactor/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evUnderExcitedMaxDischargePower !== undefined){
+let data4 = data.evUnderExcitedMaxDischargePower;
+const _errs9 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate7.errors = [{instancePath:instancePath+"/evUnderExcitedMaxDischargePower",schemaPath:"#/properties/evUnderExcitedMaxDischargePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evUnderExcitedPowerFactor !== undefined){
+let data5 = data.evUnderExcitedPowerFactor;
+const _errs11 = errors;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+validate7.errors = [{instancePath:instancePath+"/evUnderExcitedPowerFactor",schemaPath:"#/properties/evUnderExcitedPowerFactor/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxApparentPower !== undefined){
+let data6 = data.maxApparentPower;
+const _errs13 = errors;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+validate7.errors = [{instancePath:instancePath+"/maxApparentPower",schemaPath:"#/properties/maxApparentPower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeApparentPower !== undefined){
+let data7 = data.maxChargeApparentPower;
+const _errs15 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate7.errors = [{instancePath:instancePath+"/maxChargeApparentPower",schemaPath:"#/properties/maxChargeApparentPower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeApparentPower_L2 !== undefined){
+let data8 = data.maxChargeApparentPower_L2;
+const _errs17 = errors;
+if(!((typeof data8 == "number") && (isFinite(data8)))){
+validate7.errors = [{instancePath:instancePath+"/maxChargeApparentPower_L2",schemaPath:"#/properties/maxChargeApparentPower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeApparentPower_L3 !== undefined){
+let data9 = data.maxChargeApparentPower_L3;
+const _errs19 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+validate7.errors = [{instancePath:instancePath+"/maxChargeApparentPower_L3",schemaPath:"#/properties/maxChargeApparentPower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs19 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeApparentPower !== undefined){
+let data10 = data.maxDischargeApparentPower;
+const _errs21 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate7.errors = [{instancePath:instancePath+"/maxDischargeApparentPower",schemaPath:"#/properties/maxDischargeApparentPower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeApparentPower_L2 !== undefined){
+let data11 = data.maxDischargeApparentPower_L2;
+const _errs23 = errors;
+if(!((typeof data11 == "number") && (isFinite(data11)))){
+validate7.errors = [{instancePath:instancePath+"/maxDischargeApparentPower_L2",schemaPath:"#/properties/maxDischargeApparentPower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeApparentPower_L3 !== undefined){
+let data12 = data.maxDischargeApparentPower_L3;
+const _errs25 = errors;
+if(!((typeof data12 == "number") && (isFinite(data12)))){
+validate7.errors = [{instancePath:instancePath+"/maxDischargeApparentPower_L3",schemaPath:"#/properties/maxDischargeApparentPower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeReactivePower !== undefined){
+let data13 = data.maxChargeReactivePower;
+const _errs27 = errors;
+if(!((typeof data13 == "number") && (isFinite(data13)))){
+validate7.errors = [{instancePath:instancePath+"/maxChargeReactivePower",schemaPath:"#/properties/maxChargeReactivePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeReactivePower_L2 !== undefined){
+let data14 = data.maxChargeReactivePower_L2;
+const _errs29 = errors;
+if(!((typeof data14 == "number") && (isFinite(data14)))){
+validate7.errors = [{instancePath:instancePath+"/maxChargeReactivePower_L2",schemaPath:"#/properties/maxChargeReactivePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeReactivePower_L3 !== undefined){
+let data15 = data.maxChargeReactivePower_L3;
+const _errs31 = errors;
+if(!((typeof data15 == "number") && (isFinite(data15)))){
+validate7.errors = [{instancePath:instancePath+"/maxChargeReactivePower_L3",schemaPath:"#/properties/maxChargeReactivePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChargeReactivePower !== undefined){
+let data16 = data.minChargeReactivePower;
+const _errs33 = errors;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
+validate7.errors = [{instancePath:instancePath+"/minChargeReactivePower",schemaPath:"#/properties/minChargeReactivePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChargeReactivePower_L2 !== undefined){
+let data17 = data.minChargeReactivePower_L2;
+const _errs35 = errors;
+if(!((typeof data17 == "number") && (isFinite(data17)))){
+validate7.errors = [{instancePath:instancePath+"/minChargeReactivePower_L2",schemaPath:"#/properties/minChargeReactivePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChargeReactivePower_L3 !== undefined){
+let data18 = data.minChargeReactivePower_L3;
+const _errs37 = errors;
+if(!((typeof data18 == "number") && (isFinite(data18)))){
+validate7.errors = [{instancePath:instancePath+"/minChargeReactivePower_L3",schemaPath:"#/properties/minChargeReactivePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeReactivePower !== undefined){
+let data19 = data.maxDischargeReactivePower;
+const _errs39 = errors;
+if(!((typeof data19 == "number") && (isFinite(data19)))){
+validate7.errors = [{instancePath:instancePath+"/maxDischargeReactivePower",schemaPath:"#/properties/maxDischargeReactivePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeReactivePower_L2 !== undefined){
+let data20 = data.maxDischargeReactivePower_L2;
+const _errs41 = errors;
+if(!((typeof data20 == "number") && (isFinite(data20)))){
+validate7.errors = [{instancePath:instancePath+"/maxDischargeReactivePower_L2",schemaPath:"#/properties/maxDischargeReactivePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs41 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeReactivePower_L3 !== undefined){
+let data21 = data.maxDischargeReactivePower_L3;
+const _errs43 = errors;
+if(!((typeof data21 == "number") && (isFinite(data21)))){
+validate7.errors = [{instancePath:instancePath+"/maxDischargeReactivePower_L3",schemaPath:"#/properties/maxDischargeReactivePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargeReactivePower !== undefined){
+let data22 = data.minDischargeReactivePower;
+const _errs45 = errors;
+if(!((typeof data22 == "number") && (isFinite(data22)))){
+validate7.errors = [{instancePath:instancePath+"/minDischargeReactivePower",schemaPath:"#/properties/minDischargeReactivePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs45 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargeReactivePower_L2 !== undefined){
+let data23 = data.minDischargeReactivePower_L2;
+const _errs47 = errors;
+if(!((typeof data23 == "number") && (isFinite(data23)))){
+validate7.errors = [{instancePath:instancePath+"/minDischargeReactivePower_L2",schemaPath:"#/properties/minDischargeReactivePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs47 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargeReactivePower_L3 !== undefined){
+let data24 = data.minDischargeReactivePower_L3;
+const _errs49 = errors;
+if(!((typeof data24 == "number") && (isFinite(data24)))){
+validate7.errors = [{instancePath:instancePath+"/minDischargeReactivePower_L3",schemaPath:"#/properties/minDischargeReactivePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs49 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nominalVoltage !== undefined){
+let data25 = data.nominalVoltage;
+const _errs51 = errors;
+if(!((typeof data25 == "number") && (isFinite(data25)))){
+validate7.errors = [{instancePath:instancePath+"/nominalVoltage",schemaPath:"#/properties/nominalVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs51 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nominalVoltageOffset !== undefined){
+let data26 = data.nominalVoltageOffset;
+const _errs53 = errors;
+if(!((typeof data26 == "number") && (isFinite(data26)))){
+validate7.errors = [{instancePath:instancePath+"/nominalVoltageOffset",schemaPath:"#/properties/nominalVoltageOffset/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs53 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxNominalVoltage !== undefined){
+let data27 = data.maxNominalVoltage;
+const _errs55 = errors;
+if(!((typeof data27 == "number") && (isFinite(data27)))){
+validate7.errors = [{instancePath:instancePath+"/maxNominalVoltage",schemaPath:"#/properties/maxNominalVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs55 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minNominalVoltage !== undefined){
+let data28 = data.minNominalVoltage;
+const _errs57 = errors;
+if(!((typeof data28 == "number") && (isFinite(data28)))){
+validate7.errors = [{instancePath:instancePath+"/minNominalVoltage",schemaPath:"#/properties/minNominalVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs57 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evInverterManufacturer !== undefined){
+let data29 = data.evInverterManufacturer;
+const _errs59 = errors;
+if(errors === _errs59){
+if(typeof data29 === "string"){
+if(func1(data29) > 50){
+validate7.errors = [{instancePath:instancePath+"/evInverterManufacturer",schemaPath:"#/properties/evInverterManufacturer/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evInverterManufacturer",schemaPath:"#/properties/evInverterManufacturer/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs59 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evInverterModel !== undefined){
+let data30 = data.evInverterModel;
+const _errs61 = errors;
+if(errors === _errs61){
+if(typeof data30 === "string"){
+if(func1(data30) > 50){
+validate7.errors = [{instancePath:instancePath+"/evInverterModel",schemaPath:"#/properties/evInverterModel/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evInverterModel",schemaPath:"#/properties/evInverterModel/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs61 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evInverterSerialNumber !== undefined){
+let data31 = data.evInverterSerialNumber;
+const _errs63 = errors;
+if(errors === _errs63){
+if(typeof data31 === "string"){
+if(func1(data31) > 50){
+validate7.errors = [{instancePath:instancePath+"/evInverterSerialNumber",schemaPath:"#/properties/evInverterSerialNumber/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evInverterSerialNumber",schemaPath:"#/properties/evInverterSerialNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs63 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evInverterSwVersion !== undefined){
+let data32 = data.evInverterSwVersion;
+const _errs65 = errors;
+if(errors === _errs65){
+if(typeof data32 === "string"){
+if(func1(data32) > 50){
+validate7.errors = [{instancePath:instancePath+"/evInverterSwVersion",schemaPath:"#/properties/evInverterSwVersion/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evInverterSwVersion",schemaPath:"#/properties/evInverterSwVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs65 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evInverterHwVersion !== undefined){
+let data33 = data.evInverterHwVersion;
+const _errs67 = errors;
+if(errors === _errs67){
+if(typeof data33 === "string"){
+if(func1(data33) > 50){
+validate7.errors = [{instancePath:instancePath+"/evInverterHwVersion",schemaPath:"#/properties/evInverterHwVersion/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evInverterHwVersion",schemaPath:"#/properties/evInverterHwVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs67 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evIslandingDetectionMethod !== undefined){
+let data34 = data.evIslandingDetectionMethod;
+const _errs69 = errors;
+if(errors === _errs69){
+if(Array.isArray(data34)){
+if(data34.length < 1){
+validate7.errors = [{instancePath:instancePath+"/evIslandingDetectionMethod",schemaPath:"#/properties/evIslandingDetectionMethod/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid2 = true;
+const len1 = data34.length;
+for(let i1=0; i1<len1; i1++){
+const _errs71 = errors;
+if(!(validate10(data34[i1], {instancePath:instancePath+"/evIslandingDetectionMethod/" + i1,parentData:data34,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+errors = vErrors.length;
+}
+var valid2 = _errs71 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/evIslandingDetectionMethod",schemaPath:"#/properties/evIslandingDetectionMethod/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs69 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evIslandingTripTime !== undefined){
+let data36 = data.evIslandingTripTime;
+const _errs72 = errors;
+if(!((typeof data36 == "number") && (isFinite(data36)))){
+validate7.errors = [{instancePath:instancePath+"/evIslandingTripTime",schemaPath:"#/properties/evIslandingTripTime/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs72 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaximumLevel1DCInjection !== undefined){
+let data37 = data.evMaximumLevel1DCInjection;
+const _errs74 = errors;
+if(!((typeof data37 == "number") && (isFinite(data37)))){
+validate7.errors = [{instancePath:instancePath+"/evMaximumLevel1DCInjection",schemaPath:"#/properties/evMaximumLevel1DCInjection/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs74 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evDurationLevel1DCInjection !== undefined){
+let data38 = data.evDurationLevel1DCInjection;
+const _errs76 = errors;
+if(!((typeof data38 == "number") && (isFinite(data38)))){
+validate7.errors = [{instancePath:instancePath+"/evDurationLevel1DCInjection",schemaPath:"#/properties/evDurationLevel1DCInjection/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs76 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaximumLevel2DCInjection !== undefined){
+let data39 = data.evMaximumLevel2DCInjection;
+const _errs78 = errors;
+if(!((typeof data39 == "number") && (isFinite(data39)))){
+validate7.errors = [{instancePath:instancePath+"/evMaximumLevel2DCInjection",schemaPath:"#/properties/evMaximumLevel2DCInjection/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs78 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evDurationLevel2DCInjection !== undefined){
+let data40 = data.evDurationLevel2DCInjection;
+const _errs80 = errors;
+if(!((typeof data40 == "number") && (isFinite(data40)))){
+validate7.errors = [{instancePath:instancePath+"/evDurationLevel2DCInjection",schemaPath:"#/properties/evDurationLevel2DCInjection/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs80 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evReactiveSusceptance !== undefined){
+let data41 = data.evReactiveSusceptance;
+const _errs82 = errors;
+if(!((typeof data41 == "number") && (isFinite(data41)))){
+validate7.errors = [{instancePath:instancePath+"/evReactiveSusceptance",schemaPath:"#/properties/evReactiveSusceptance/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs82 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evSessionTotalDischargeEnergyAvailable !== undefined){
+let data42 = data.evSessionTotalDischargeEnergyAvailable;
+const _errs84 = errors;
+if(!((typeof data42 == "number") && (isFinite(data42)))){
+validate7.errors = [{instancePath:instancePath+"/evSessionTotalDischargeEnergyAvailable",schemaPath:"#/properties/evSessionTotalDischargeEnergyAvailable/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs84 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs86 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs86 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate7.errors = vErrors;
+return errors === 0;
+}
+
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.energyFee === undefined) && (missing0 = "energyFee")) || ((data.powerRangeStart === undefined) && (missing0 = "powerRangeStart"))){
+validate17.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "energyFee") || (key0 === "powerRangeStart")) || (key0 === "customData"))){
+validate17.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.energyFee !== undefined){
+let data0 = data.energyFee;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate17.errors = [{instancePath:instancePath+"/energyFee",schemaPath:"#/properties/energyFee/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.powerRangeStart !== undefined){
+let data1 = data.powerRangeStart;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate17.errors = [{instancePath:instancePath+"/powerRangeStart",schemaPath:"#/properties/powerRangeStart/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.duration === undefined) && (missing0 = "duration")) || ((data.evPriceRule === undefined) && (missing0 = "evPriceRule"))){
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "duration") || (key0 === "evPriceRule")) || (key0 === "customData"))){
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.duration !== undefined){
+let data0 = data.duration;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate16.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evPriceRule !== undefined){
+let data1 = data.evPriceRule;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length > 8){
+validate16.errors = [{instancePath:instancePath+"/evPriceRule",schemaPath:"#/properties/evPriceRule/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"}];
+return false;
+}
+else {
+if(data1.length < 1){
+validate16.errors = [{instancePath:instancePath+"/evPriceRule",schemaPath:"#/properties/evPriceRule/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate17(data1[i0], {instancePath:instancePath+"/evPriceRule/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/evPriceRule",schemaPath:"#/properties/evPriceRule/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs7 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.timeAnchor === undefined) && (missing0 = "timeAnchor")) || ((data.currency === undefined) && (missing0 = "currency"))) || ((data.priceAlgorithm === undefined) && (missing0 = "priceAlgorithm"))) || ((data.evAbsolutePriceScheduleEntries === undefined) && (missing0 = "evAbsolutePriceScheduleEntries"))){
+validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "timeAnchor") || (key0 === "currency")) || (key0 === "evAbsolutePriceScheduleEntries")) || (key0 === "priceAlgorithm")) || (key0 === "customData"))){
+validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.timeAnchor !== undefined){
+let data0 = data.timeAnchor;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0(data0))){
+validate15.errors = [{instancePath:instancePath+"/timeAnchor",schemaPath:"#/properties/timeAnchor/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/timeAnchor",schemaPath:"#/properties/timeAnchor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.currency !== undefined){
+let data1 = data.currency;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func1(data1) > 3){
+validate15.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evAbsolutePriceScheduleEntries !== undefined){
+let data2 = data.evAbsolutePriceScheduleEntries;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+if(data2.length > 1024){
+validate15.errors = [{instancePath:instancePath+"/evAbsolutePriceScheduleEntries",schemaPath:"#/properties/evAbsolutePriceScheduleEntries/maxItems",keyword:"maxItems",params:{limit: 1024},message:"must NOT have more than 1024 items"}];
+return false;
+}
+else {
+if(data2.length < 1){
+validate15.errors = [{instancePath:instancePath+"/evAbsolutePriceScheduleEntries",schemaPath:"#/properties/evAbsolutePriceScheduleEntries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate16(data2[i0], {instancePath:instancePath+"/evAbsolutePriceScheduleEntries/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/evAbsolutePriceScheduleEntries",schemaPath:"#/properties/evAbsolutePriceScheduleEntries/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.priceAlgorithm !== undefined){
+let data4 = data.priceAlgorithm;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data4 === "string"){
+if(func1(data4) > 2000){
+validate15.errors = [{instancePath:instancePath+"/priceAlgorithm",schemaPath:"#/properties/priceAlgorithm/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/priceAlgorithm",schemaPath:"#/properties/priceAlgorithm/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs11 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.duration === undefined) && (missing0 = "duration")) || ((data.power === undefined) && (missing0 = "power"))){
+validate25.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "duration") || (key0 === "power")) || (key0 === "customData"))){
+validate25.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.duration !== undefined){
+let data0 = data.duration;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate25.errors = [{instancePath:instancePath+"/duration",schemaPath:"#/properties/duration/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.power !== undefined){
+let data1 = data.power;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate25.errors = [{instancePath:instancePath+"/power",schemaPath:"#/properties/power/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.timeAnchor === undefined) && (missing0 = "timeAnchor")) || ((data.evPowerScheduleEntries === undefined) && (missing0 = "evPowerScheduleEntries"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "evPowerScheduleEntries") || (key0 === "timeAnchor")) || (key0 === "customData"))){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.evPowerScheduleEntries !== undefined){
+let data0 = data.evPowerScheduleEntries;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length > 1024){
+validate24.errors = [{instancePath:instancePath+"/evPowerScheduleEntries",schemaPath:"#/properties/evPowerScheduleEntries/maxItems",keyword:"maxItems",params:{limit: 1024},message:"must NOT have more than 1024 items"}];
+return false;
+}
+else {
+if(data0.length < 1){
+validate24.errors = [{instancePath:instancePath+"/evPowerScheduleEntries",schemaPath:"#/properties/evPowerScheduleEntries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate25(data0[i0], {instancePath:instancePath+"/evPowerScheduleEntries/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/evPowerScheduleEntries",schemaPath:"#/properties/evPowerScheduleEntries/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeAnchor !== undefined){
+let data2 = data.timeAnchor;
+const _errs5 = errors;
+if(errors === _errs5){
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+validate24.errors = [{instancePath:instancePath+"/timeAnchor",schemaPath:"#/properties/timeAnchor/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/timeAnchor",schemaPath:"#/properties/timeAnchor/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs7 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.evPowerSchedule === undefined) && (missing0 = "evPowerSchedule")){
+validate14.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "evAbsolutePriceSchedule") || (key0 === "evPowerSchedule")) || (key0 === "customData"))){
+validate14.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.evAbsolutePriceSchedule !== undefined){
+const _errs2 = errors;
+if(!(validate15(data.evAbsolutePriceSchedule, {instancePath:instancePath+"/evAbsolutePriceSchedule",parentData:data,parentDataProperty:"evAbsolutePriceSchedule",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evPowerSchedule !== undefined){
+const _errs3 = errors;
+if(!(validate24(data.evPowerSchedule, {instancePath:instancePath+"/evPowerSchedule",parentData:data,parentDataProperty:"evPowerSchedule",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs4 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate14.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+
+const schema14 = {"description":"Mode of energy transfer requested by the EV.\r\n","javaType":"EnergyTransferModeEnum","type":"string","additionalProperties":false,"enum":["AC_single_phase","AC_two_phase","AC_three_phase","DC","AC_BPT","AC_BPT_DER","AC_DER","DC_BPT","DC_ACDP","DC_ACDP_BPT","WPT"]};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((((((data === "AC_single_phase") || (data === "AC_two_phase")) || (data === "AC_three_phase")) || (data === "DC")) || (data === "AC_BPT")) || (data === "AC_BPT_DER")) || (data === "AC_DER")) || (data === "DC_BPT")) || (data === "DC_ACDP")) || (data === "DC_ACDP_BPT")) || (data === "WPT"))){
+validate32.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema14.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+const schema15 = {"description":"EV DC charging parameters for ISO 15118-2\r\n","javaType":"DCChargingParameters","type":"object","additionalProperties":false,"properties":{"evMaxCurrent":{"description":"Maximum current (in A) supported by the electric vehicle. Includes cable capacity.\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType:EVMaximumCurrentLimit\r\n","type":"number"},"evMaxVoltage":{"description":"Maximum voltage supported by the electric vehicle.\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: EVMaximumVoltageLimit\r\n\r\n","type":"number"},"evMaxPower":{"description":"Maximum power (in W) supported by the electric vehicle. Required for DC charging.\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: EVMaximumPowerLimit\r\n\r\n","type":"number"},"evEnergyCapacity":{"description":"Capacity of the electric vehicle battery (in Wh).\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: EVEnergyCapacity\r\n\r\n","type":"number"},"energyAmount":{"description":"Amount of energy requested (in Wh). This inludes energy required for preconditioning.\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: EVEnergyRequest\r\n\r\n\r\n","type":"number"},"stateOfCharge":{"description":"Energy available in the battery (in percent of the battery capacity)\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: DC_EVStatus: EVRESSSOC\r\n\r\n","type":"integer","minimum":0,"maximum":100},"fullSoC":{"description":"Percentage of SoC at which the EV considers the battery fully charged. (possible values: 0 - 100)\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: FullSOC\r\n\r\n","type":"integer","minimum":0,"maximum":100},"bulkSoC":{"description":"Percentage of SoC at which the EV considers a fast charging process to end. (possible values: 0 - 100)\r\nRelates to: +\r\n*ISO 15118-2*: DC_EVChargeParameterType: BulkSOC\r\n\r\n","type":"integer","minimum":0,"maximum":100},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["evMaxCurrent","evMaxVoltage"]};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.evMaxCurrent === undefined) && (missing0 = "evMaxCurrent")) || ((data.evMaxVoltage === undefined) && (missing0 = "evMaxVoltage"))){
+validate34.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema15.properties, key0))){
+validate34.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.evMaxCurrent !== undefined){
+let data0 = data.evMaxCurrent;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate34.errors = [{instancePath:instancePath+"/evMaxCurrent",schemaPath:"#/properties/evMaxCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaxVoltage !== undefined){
+let data1 = data.evMaxVoltage;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate34.errors = [{instancePath:instancePath+"/evMaxVoltage",schemaPath:"#/properties/evMaxVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaxPower !== undefined){
+let data2 = data.evMaxPower;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate34.errors = [{instancePath:instancePath+"/evMaxPower",schemaPath:"#/properties/evMaxPower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evEnergyCapacity !== undefined){
+let data3 = data.evEnergyCapacity;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (isFinite(data3)))){
+validate34.errors = [{instancePath:instancePath+"/evEnergyCapacity",schemaPath:"#/properties/evEnergyCapacity/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.energyAmount !== undefined){
+let data4 = data.energyAmount;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate34.errors = [{instancePath:instancePath+"/energyAmount",schemaPath:"#/properties/energyAmount/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stateOfCharge !== undefined){
+let data5 = data.stateOfCharge;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate34.errors = [{instancePath:instancePath+"/stateOfCharge",schemaPath:"#/properties/stateOfCharge/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 100 || isNaN(data5)){
+validate34.errors = [{instancePath:instancePath+"/stateOfCharge",schemaPath:"#/properties/stateOfCharge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate34.errors = [{instancePath:instancePath+"/stateOfCharge",schemaPath:"#/properties/stateOfCharge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.fullSoC !== undefined){
+let data6 = data.fullSoC;
+const _errs14 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate34.errors = [{instancePath:instancePath+"/fullSoC",schemaPath:"#/properties/fullSoC/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 100 || isNaN(data6)){
+validate34.errors = [{instancePath:instancePath+"/fullSoC",schemaPath:"#/properties/fullSoC/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data6 < 0 || isNaN(data6)){
+validate34.errors = [{instancePath:instancePath+"/fullSoC",schemaPath:"#/properties/fullSoC/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bulkSoC !== undefined){
+let data7 = data.bulkSoC;
+const _errs16 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate34.errors = [{instancePath:instancePath+"/bulkSoC",schemaPath:"#/properties/bulkSoC/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 100 || isNaN(data7)){
+validate34.errors = [{instancePath:instancePath+"/bulkSoC",schemaPath:"#/properties/bulkSoC/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data7 < 0 || isNaN(data7)){
+validate34.errors = [{instancePath:instancePath+"/bulkSoC",schemaPath:"#/properties/bulkSoC/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs18 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+
+const schema16 = {"description":"Charging parameters for ISO 15118-20, also supporting V2X charging/discharging.+\r\nAll values are greater or equal to zero, with the exception of EVMinEnergyRequest, EVMaxEnergyRequest, EVTargetEnergyRequest, EVMinV2XEnergyRequest and EVMaxV2XEnergyRequest.\r\n","javaType":"V2XChargingParameters","type":"object","additionalProperties":false,"properties":{"minChargePower":{"description":"Minimum charge power in W, defined by max(EV, EVSE).\r\nThis field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower\r\n","type":"number"},"minChargePower_L2":{"description":"Minimum charge power on phase L2 in W, defined by max(EV, EVSE).\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower_L2\r\n","type":"number"},"minChargePower_L3":{"description":"Minimum charge power on phase L3 in W, defined by max(EV, EVSE).\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumChargePower_L3\r\n","type":"number"},"maxChargePower":{"description":"Maximum charge (absorbed) power in W, defined by min(EV, EVSE) at unity power factor. +\r\nThis field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.\r\nIt corresponds to the ChaWMax attribute in the IEC 61850.\r\nIt is usually equivalent to the rated apparent power of the EV when discharging (ChaVAMax) in IEC 61850. +\r\n\r\nRelates to: \r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower\r\n\r\n","type":"number"},"maxChargePower_L2":{"description":"Maximum charge power on phase L2 in W, defined by min(EV, EVSE)\r\nRelates to: \r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower_L2\r\n\r\n\r\n","type":"number"},"maxChargePower_L3":{"description":"Maximum charge power on phase L3 in W, defined by min(EV, EVSE)\r\nRelates to: \r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumChargePower_L3\r\n\r\n\r\n","type":"number"},"minDischargePower":{"description":"Minimum discharge (injected) power in W, defined by max(EV, EVSE) at unity power factor. Value &gt;= 0. +\r\nThis field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1. +\r\nIt corresponds to the WMax attribute in the IEC 61850.\r\nIt is usually equivalent to the rated apparent power of the EV when discharging (VAMax attribute in the IEC 61850).\r\n\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower\r\n\r\n","type":"number"},"minDischargePower_L2":{"description":"Minimum discharge power on phase L2 in W, defined by max(EV, EVSE).  Value &gt;= 0.\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower_L2\r\n\r\n","type":"number"},"minDischargePower_L3":{"description":"Minimum discharge power on phase L3 in W, defined by max(EV, EVSE).  Value &gt;= 0.\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMinimumDischargePower_L3\r\n\r\n","type":"number"},"maxDischargePower":{"description":"Maximum discharge (injected) power in W, defined by min(EV, EVSE) at unity power factor.  Value &gt;= 0.\r\nThis field represents the sum of all phases, unless values are provided for L2 and L3, in which case this field represents phase L1.\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePower\r\n\r\n\r\n","type":"number"},"maxDischargePower_L2":{"description":"Maximum discharge power on phase L2 in W, defined by min(EV, EVSE).  Value &gt;= 0.\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePowe_L2\r\n\r\n","type":"number"},"maxDischargePower_L3":{"description":"Maximum discharge power on phase L3 in W, defined by min(EV, EVSE).  Value &gt;= 0.\r\nRelates to:\r\n*ISO 15118-20*: BPT_AC/DC_CPDReqEnergyTransferModeType: EVMaximumDischargePower_L3\r\n\r\n","type":"number"},"minChargeCurrent":{"description":"Minimum charge current in A, defined by max(EV, EVSE)\r\nRelates to: \r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumChargeCurrent\r\n\r\n","type":"number"},"maxChargeCurrent":{"description":"Maximum charge current in A, defined by min(EV, EVSE)\r\nRelates to: \r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumChargeCurrent\r\n\r\n\r\n","type":"number"},"minDischargeCurrent":{"description":"Minimum discharge current in A, defined by max(EV, EVSE).  Value &gt;= 0.\r\nRelates to: \r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumDischargeCurrent\r\n\r\n\r\n","type":"number"},"maxDischargeCurrent":{"description":"Maximum discharge current in A, defined by min(EV, EVSE).  Value &gt;= 0.\r\nRelates to: \r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumDischargeCurrent\r\n\r\n","type":"number"},"minVoltage":{"description":"Minimum voltage in V, defined by max(EV, EVSE)\r\nRelates to:\r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMinimumVoltage\r\n\r\n","type":"number"},"maxVoltage":{"description":"Maximum voltage in V, defined by min(EV, EVSE)\r\nRelates to:\r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: EVMaximumVoltage\r\n\r\n","type":"number"},"evTargetEnergyRequest":{"description":"Energy to requested state of charge in Wh\r\nRelates to:\r\n*ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVTargetEnergyRequest\r\n\r\n","type":"number"},"evMinEnergyRequest":{"description":"Energy to minimum allowed state of charge in Wh\r\nRelates to:\r\n*ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVMinimumEnergyRequest\r\n\r\n","type":"number"},"evMaxEnergyRequest":{"description":"Energy to maximum state of charge in Wh\r\nRelates to:\r\n*ISO 15118-20*: Dynamic/Scheduled_SEReqControlModeType: EVMaximumEnergyRequest\r\n\r\n","type":"number"},"evMinV2XEnergyRequest":{"description":"Energy (in Wh) to minimum state of charge for cycling (V2X) activity. \r\nPositive value means that current state of charge is below V2X range.\r\nRelates to:\r\n*ISO 15118-20*: Dynamic_SEReqControlModeType: EVMinimumV2XEnergyRequest\r\n\r\n","type":"number"},"evMaxV2XEnergyRequest":{"description":"Energy (in Wh) to maximum state of charge for cycling (V2X) activity.\r\nNegative value indicates that current state of charge is above V2X range.\r\nRelates to:\r\n*ISO 15118-20*: Dynamic_SEReqControlModeType: EVMaximumV2XEnergyRequest\r\n\r\n\r\n","type":"number"},"targetSoC":{"description":"Target state of charge at departure as percentage.\r\nRelates to:\r\n*ISO 15118-20*: BPT_DC_CPDReqEnergyTransferModeType: TargetSOC\r\n\r\n","type":"integer","minimum":0,"maximum":100},"customData":{"$ref":"#/definitions/CustomDataType"}}};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema16.properties, key0))){
+validate37.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.minChargePower !== undefined){
+let data0 = data.minChargePower;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate37.errors = [{instancePath:instancePath+"/minChargePower",schemaPath:"#/properties/minChargePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChargePower_L2 !== undefined){
+let data1 = data.minChargePower_L2;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate37.errors = [{instancePath:instancePath+"/minChargePower_L2",schemaPath:"#/properties/minChargePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChargePower_L3 !== undefined){
+let data2 = data.minChargePower_L3;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate37.errors = [{instancePath:instancePath+"/minChargePower_L3",schemaPath:"#/properties/minChargePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargePower !== undefined){
+let data3 = data.maxChargePower;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (isFinite(data3)))){
+validate37.errors = [{instancePath:instancePath+"/maxChargePower",schemaPath:"#/properties/maxChargePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargePower_L2 !== undefined){
+let data4 = data.maxChargePower_L2;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (isFinite(data4)))){
+validate37.errors = [{instancePath:instancePath+"/maxChargePower_L2",schemaPath:"#/properties/maxChargePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargePower_L3 !== undefined){
+let data5 = data.maxChargePower_L3;
+const _errs12 = errors;
+if(!((typeof data5 == "number") && (isFinite(data5)))){
+validate37.errors = [{instancePath:instancePath+"/maxChargePower_L3",schemaPath:"#/properties/maxChargePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargePower !== undefined){
+let data6 = data.minDischargePower;
+const _errs14 = errors;
+if(!((typeof data6 == "number") && (isFinite(data6)))){
+validate37.errors = [{instancePath:instancePath+"/minDischargePower",schemaPath:"#/properties/minDischargePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargePower_L2 !== undefined){
+let data7 = data.minDischargePower_L2;
+const _errs16 = errors;
+if(!((typeof data7 == "number") && (isFinite(data7)))){
+validate37.errors = [{instancePath:instancePath+"/minDischargePower_L2",schemaPath:"#/properties/minDischargePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargePower_L3 !== undefined){
+let data8 = data.minDischargePower_L3;
+const _errs18 = errors;
+if(!((typeof data8 == "number") && (isFinite(data8)))){
+validate37.errors = [{instancePath:instancePath+"/minDischargePower_L3",schemaPath:"#/properties/minDischargePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargePower !== undefined){
+let data9 = data.maxDischargePower;
+const _errs20 = errors;
+if(!((typeof data9 == "number") && (isFinite(data9)))){
+validate37.errors = [{instancePath:instancePath+"/maxDischargePower",schemaPath:"#/properties/maxDischargePower/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargePower_L2 !== undefined){
+let data10 = data.maxDischargePower_L2;
+const _errs22 = errors;
+if(!((typeof data10 == "number") && (isFinite(data10)))){
+validate37.errors = [{instancePath:instancePath+"/maxDischargePower_L2",schemaPath:"#/properties/maxDischargePower_L2/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargePower_L3 !== undefined){
+let data11 = data.maxDischargePower_L3;
+const _errs24 = errors;
+if(!((typeof data11 == "number") && (isFinite(data11)))){
+validate37.errors = [{instancePath:instancePath+"/maxDischargePower_L3",schemaPath:"#/properties/maxDischargePower_L3/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minChargeCurrent !== undefined){
+let data12 = data.minChargeCurrent;
+const _errs26 = errors;
+if(!((typeof data12 == "number") && (isFinite(data12)))){
+validate37.errors = [{instancePath:instancePath+"/minChargeCurrent",schemaPath:"#/properties/minChargeCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxChargeCurrent !== undefined){
+let data13 = data.maxChargeCurrent;
+const _errs28 = errors;
+if(!((typeof data13 == "number") && (isFinite(data13)))){
+validate37.errors = [{instancePath:instancePath+"/maxChargeCurrent",schemaPath:"#/properties/maxChargeCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minDischargeCurrent !== undefined){
+let data14 = data.minDischargeCurrent;
+const _errs30 = errors;
+if(!((typeof data14 == "number") && (isFinite(data14)))){
+validate37.errors = [{instancePath:instancePath+"/minDischargeCurrent",schemaPath:"#/properties/minDischargeCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxDischargeCurrent !== undefined){
+let data15 = data.maxDischargeCurrent;
+const _errs32 = errors;
+if(!((typeof data15 == "number") && (isFinite(data15)))){
+validate37.errors = [{instancePath:instancePath+"/maxDischargeCurrent",schemaPath:"#/properties/maxDischargeCurrent/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.minVoltage !== undefined){
+let data16 = data.minVoltage;
+const _errs34 = errors;
+if(!((typeof data16 == "number") && (isFinite(data16)))){
+validate37.errors = [{instancePath:instancePath+"/minVoltage",schemaPath:"#/properties/minVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxVoltage !== undefined){
+let data17 = data.maxVoltage;
+const _errs36 = errors;
+if(!((typeof data17 == "number") && (isFinite(data17)))){
+validate37.errors = [{instancePath:instancePath+"/maxVoltage",schemaPath:"#/properties/maxVoltage/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evTargetEnergyRequest !== undefined){
+let data18 = data.evTargetEnergyRequest;
+const _errs38 = errors;
+if(!((typeof data18 == "number") && (isFinite(data18)))){
+validate37.errors = [{instancePath:instancePath+"/evTargetEnergyRequest",schemaPath:"#/properties/evTargetEnergyRequest/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMinEnergyRequest !== undefined){
+let data19 = data.evMinEnergyRequest;
+const _errs40 = errors;
+if(!((typeof data19 == "number") && (isFinite(data19)))){
+validate37.errors = [{instancePath:instancePath+"/evMinEnergyRequest",schemaPath:"#/properties/evMinEnergyRequest/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaxEnergyRequest !== undefined){
+let data20 = data.evMaxEnergyRequest;
+const _errs42 = errors;
+if(!((typeof data20 == "number") && (isFinite(data20)))){
+validate37.errors = [{instancePath:instancePath+"/evMaxEnergyRequest",schemaPath:"#/properties/evMaxEnergyRequest/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMinV2XEnergyRequest !== undefined){
+let data21 = data.evMinV2XEnergyRequest;
+const _errs44 = errors;
+if(!((typeof data21 == "number") && (isFinite(data21)))){
+validate37.errors = [{instancePath:instancePath+"/evMinV2XEnergyRequest",schemaPath:"#/properties/evMinV2XEnergyRequest/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evMaxV2XEnergyRequest !== undefined){
+let data22 = data.evMaxV2XEnergyRequest;
+const _errs46 = errors;
+if(!((typeof data22 == "number") && (isFinite(data22)))){
+validate37.errors = [{instancePath:instancePath+"/evMaxV2XEnergyRequest",schemaPath:"#/properties/evMaxV2XEnergyRequest/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.targetSoC !== undefined){
+let data23 = data.targetSoC;
+const _errs48 = errors;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+validate37.errors = [{instancePath:instancePath+"/targetSoC",schemaPath:"#/properties/targetSoC/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 100 || isNaN(data23)){
+validate37.errors = [{instancePath:instancePath+"/targetSoC",schemaPath:"#/properties/targetSoC/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data23 < 0 || isNaN(data23)){
+validate37.errors = [{instancePath:instancePath+"/targetSoC",schemaPath:"#/properties/targetSoC/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs50 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+
+const schema17 = {"description":"*(2.1)* Indicates whether EV wants to operate in Dynamic or Scheduled mode. When absent, Scheduled mode is assumed for backwards compatibility. +\r\n*ISO 15118-20:* +\r\nServiceSelectionReq(SelectedEnergyTransferService)\r\n","javaType":"ControlModeEnum","type":"string","additionalProperties":false,"enum":["ScheduledControl","DynamicControl"]};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data === "ScheduledControl") || (data === "DynamicControl"))){
+validate41.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema17.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
+const schema18 = {"description":"*(2.1)* Value of EVCC indicates that EV determines min/target SOC and departure time. +\r\nA value of EVCC_SECC indicates that charging station or CSMS may also update min/target SOC and departure time. +\r\n*ISO 15118-20:* +\r\nServiceSelectionReq(SelectedEnergyTransferService)\r\n","javaType":"MobilityNeedsModeEnum","type":"string","additionalProperties":false,"enum":["EVCC","EVCC_SECC"]};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data === "EVCC") || (data === "EVCC_SECC"))){
+validate43.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema18.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.requestedEnergyTransfer === undefined) && (missing0 = "requestedEnergyTransfer")){
+validate2.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema2.properties, key0))){
+validate2.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.acChargingParameters !== undefined){
+const _errs2 = errors;
+if(!(validate3(data.acChargingParameters, {instancePath:instancePath+"/acChargingParameters",parentData:data,parentDataProperty:"acChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.derChargingParameters !== undefined){
+const _errs3 = errors;
+if(!(validate7(data.derChargingParameters, {instancePath:instancePath+"/derChargingParameters",parentData:data,parentDataProperty:"derChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evEnergyOffer !== undefined){
+const _errs4 = errors;
+if(!(validate14(data.evEnergyOffer, {instancePath:instancePath+"/evEnergyOffer",parentData:data,parentDataProperty:"evEnergyOffer",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.requestedEnergyTransfer !== undefined){
+const _errs5 = errors;
+if(!(validate32(data.requestedEnergyTransfer, {instancePath:instancePath+"/requestedEnergyTransfer",parentData:data,parentDataProperty:"requestedEnergyTransfer",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dcChargingParameters !== undefined){
+const _errs6 = errors;
+if(!(validate34(data.dcChargingParameters, {instancePath:instancePath+"/dcChargingParameters",parentData:data,parentDataProperty:"dcChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.v2xChargingParameters !== undefined){
+const _errs7 = errors;
+if(!(validate37(data.v2xChargingParameters, {instancePath:instancePath+"/v2xChargingParameters",parentData:data,parentDataProperty:"v2xChargingParameters",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.availableEnergyTransfer !== undefined){
+let data6 = data.availableEnergyTransfer;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data6)){
+if(data6.length < 1){
+validate2.errors = [{instancePath:instancePath+"/availableEnergyTransfer",schemaPath:"#/properties/availableEnergyTransfer/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs10 = errors;
+if(!(validate32(data6[i0], {instancePath:instancePath+"/availableEnergyTransfer/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs10 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath:instancePath+"/availableEnergyTransfer",schemaPath:"#/properties/availableEnergyTransfer/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.controlMode !== undefined){
+const _errs11 = errors;
+if(!(validate41(data.controlMode, {instancePath:instancePath+"/controlMode",parentData:data,parentDataProperty:"controlMode",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.mobilityNeedsMode !== undefined){
+const _errs12 = errors;
+if(!(validate43(data.mobilityNeedsMode, {instancePath:instancePath+"/mobilityNeedsMode",parentData:data,parentDataProperty:"mobilityNeedsMode",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.departureTime !== undefined){
+let data10 = data.departureTime;
+const _errs13 = errors;
+if(errors === _errs13){
+if(errors === _errs13){
+if(typeof data10 === "string"){
+if(!(formats0(data10))){
+validate2.errors = [{instancePath:instancePath+"/departureTime",schemaPath:"#/properties/departureTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate2.errors = [{instancePath:instancePath+"/departureTime",schemaPath:"#/properties/departureTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs15 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate2.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:NotifyEVChargingNeedsRequest" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.evseId === undefined) && (missing0 = "evseId")) || ((data.chargingNeeds === undefined) && (missing0 = "chargingNeeds"))){
+validate1.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "evseId") || (key0 === "maxScheduleTuples")) || (key0 === "chargingNeeds")) || (key0 === "timestamp")) || (key0 === "customData"))){
+validate1.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.evseId !== undefined){
+let data0 = data.evseId;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate1.errors = [{instancePath:instancePath+"/evseId",schemaPath:"#/properties/evseId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 1 || isNaN(data0)){
+validate1.errors = [{instancePath:instancePath+"/evseId",schemaPath:"#/properties/evseId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxScheduleTuples !== undefined){
+let data1 = data.maxScheduleTuples;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate1.errors = [{instancePath:instancePath+"/maxScheduleTuples",schemaPath:"#/properties/maxScheduleTuples/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate1.errors = [{instancePath:instancePath+"/maxScheduleTuples",schemaPath:"#/properties/maxScheduleTuples/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingNeeds !== undefined){
+const _errs6 = errors;
+if(!(validate2(data.chargingNeeds, {instancePath:instancePath+"/chargingNeeds",parentData:data,parentDataProperty:"chargingNeeds",rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data3 = data.timestamp;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if(!(formats0(data3))){
+validate1.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate1.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs9 = errors;
+if(!(validate4(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate1.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate1.errors = vErrors;
+return errors === 0;
+}
+
+exports.conf = validate48;
+const schema20 = {"description":"Returns whether the CSMS has been able to process the message successfully. It does not imply that the evChargingNeeds can be met with the current charging profile.\r\n","javaType":"NotifyEVChargingNeedsStatusEnum","type":"string","additionalProperties":false,"enum":["Accepted","Rejected","Processing","NoChargingProfile"]};
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data === "Accepted") || (data === "Rejected")) || (data === "Processing")) || (data === "NoChargingProfile"))){
+validate49.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate52.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func1(data0) > 255){
+validate52.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.reasonCode === undefined) && (missing0 = "reasonCode")){
+validate51.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "reasonCode") || (key0 === "additionalInfo")) || (key0 === "customData"))){
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.reasonCode !== undefined){
+let data0 = data.reasonCode;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 20){
+validate51.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/properties/reasonCode/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/properties/reasonCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.additionalInfo !== undefined){
+let data1 = data.additionalInfo;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func1(data1) > 1024){
+validate51.errors = [{instancePath:instancePath+"/additionalInfo",schemaPath:"#/properties/additionalInfo/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/additionalInfo",schemaPath:"#/properties/additionalInfo/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate52(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:NotifyEVChargingNeedsResponse" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "status") || (key0 === "statusInfo")) || (key0 === "customData"))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+const _errs2 = errors;
+if(!(validate49(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.statusInfo !== undefined){
+const _errs3 = errors;
+if(!(validate51(data.statusInfo, {instancePath:instancePath+"/statusInfo",parentData:data,parentDataProperty:"statusInfo",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs4 = errors;
+if(!(validate52(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+return exports;
+})({});
+
 const validators: ActionValidators = {
   '2.0.1': { req: v201.req, conf: v201.conf },
+  '2.1': { req: v21.req, conf: v21.conf },
 };
 export default validators;

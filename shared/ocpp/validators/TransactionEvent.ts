@@ -1845,7 +1845,3458 @@ return errors === 0;
 return exports;
 })({});
 
+const v21 = ((exports) => {
+exports.req = validate1;
+const schema1 = {"$schema":"http://json-schema.org/draft-07/schema","$id":"urn:TransactionEventRequest","comment":"OCPP 2.1 Edition 1 (c) OCA, Creative Commons Attribution-NoDerivatives 4.0 International Public License","definitions":{"ChargingStateEnumType":{"description":"Current charging state, is required when state\r\nhas changed. Omitted when there is no communication between EVSE and EV, because no cable is plugged in.\r\n","javaType":"ChargingStateEnum","type":"string","additionalProperties":false,"enum":["EVConnected","Charging","SuspendedEV","SuspendedEVSE","Idle"]},"CostDimensionEnumType":{"description":"Type of cost dimension: energy, power, time, etc.\r\n\r\n","javaType":"CostDimensionEnum","type":"string","additionalProperties":false,"enum":["Energy","MaxCurrent","MinCurrent","MaxPower","MinPower","IdleTIme","ChargingTime"]},"LocationEnumType":{"description":"Indicates where the measured value has been sampled. Default =  \"Outlet\"\r\n\r\n","javaType":"LocationEnum","type":"string","default":"Outlet","additionalProperties":false,"enum":["Body","Cable","EV","Inlet","Outlet","Upstream"]},"MeasurandEnumType":{"description":"Type of measurement. Default = \"Energy.Active.Import.Register\"\r\n","javaType":"MeasurandEnum","type":"string","default":"Energy.Active.Import.Register","additionalProperties":false,"enum":["Current.Export","Current.Export.Offered","Current.Export.Minimum","Current.Import","Current.Import.Offered","Current.Import.Minimum","Current.Offered","Display.PresentSOC","Display.MinimumSOC","Display.TargetSOC","Display.MaximumSOC","Display.RemainingTimeToMinimumSOC","Display.RemainingTimeToTargetSOC","Display.RemainingTimeToMaximumSOC","Display.ChargingComplete","Display.BatteryEnergyCapacity","Display.InletHot","Energy.Active.Export.Interval","Energy.Active.Export.Register","Energy.Active.Import.Interval","Energy.Active.Import.Register","Energy.Active.Import.CableLoss","Energy.Active.Import.LocalGeneration.Register","Energy.Active.Net","Energy.Active.Setpoint.Interval","Energy.Apparent.Export","Energy.Apparent.Import","Energy.Apparent.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Export.Register","Energy.Reactive.Import.Interval","Energy.Reactive.Import.Register","Energy.Reactive.Net","EnergyRequest.Target","EnergyRequest.Minimum","EnergyRequest.Maximum","EnergyRequest.Minimum.V2X","EnergyRequest.Maximum.V2X","EnergyRequest.Bulk","Frequency","Power.Active.Export","Power.Active.Import","Power.Active.Setpoint","Power.Active.Residual","Power.Export.Minimum","Power.Export.Offered","Power.Factor","Power.Import.Offered","Power.Import.Minimum","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage","Voltage.Minimum","Voltage.Maximum"]},"OperationModeEnumType":{"description":"*(2.1)* The _operationMode_ that is currently in effect for the transaction.\r\n","javaType":"OperationModeEnum","type":"string","additionalProperties":false,"enum":["Idle","ChargingOnly","CentralSetpoint","ExternalSetpoint","ExternalLimits","CentralFrequency","LocalFrequency","LocalLoadBalancing"]},"PhaseEnumType":{"description":"Indicates how the measured value is to be interpreted. For instance between L1 and neutral (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase is absent, the measured value is interpreted as an overall value.\r\n","javaType":"PhaseEnum","type":"string","additionalProperties":false,"enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]},"PreconditioningStatusEnumType":{"description":"*(2.1)* The current preconditioning status of the BMS in the EV. Default value is Unknown.\r\n","javaType":"PreconditioningStatusEnum","type":"string","additionalProperties":false,"enum":["Unknown","Ready","NotReady","Preconditioning"]},"ReadingContextEnumType":{"description":"Type of detail value: start, end or sample. Default = \"Sample.Periodic\"\r\n","javaType":"ReadingContextEnum","type":"string","default":"Sample.Periodic","additionalProperties":false,"enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]},"ReasonEnumType":{"description":"The _stoppedReason_ is the reason/event that initiated the process of stopping the transaction. It will normally be the user stopping authorization via card (Local or MasterPass) or app (Remote), but it can also be CSMS revoking authorization (DeAuthorized), or disconnecting the EV when TxStopPoint = EVConnected (EVDisconnected). Most other reasons are related to technical faults or energy limitations. +\r\nMAY only be omitted when _stoppedReason_ is \"Local\"\r\n\r\n\r\n","javaType":"ReasonEnum","type":"string","additionalProperties":false,"enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","MasterPass","Local","LocalOutOfCredit","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout","ReqEnergyTransferRejected"]},"TariffCostEnumType":{"description":"Type of cost: normal or the minimum or maximum cost.\r\n","javaType":"TariffCostEnum","type":"string","additionalProperties":false,"enum":["NormalCost","MinCost","MaxCost"]},"TransactionEventEnumType":{"description":"This contains the type of this event.\r\nThe first TransactionEvent of a transaction SHALL contain: \"Started\" The last TransactionEvent of a transaction SHALL contain: \"Ended\" All others SHALL contain: \"Updated\"\r\n","javaType":"TransactionEventEnum","type":"string","additionalProperties":false,"enum":["Ended","Started","Updated"]},"TriggerReasonEnumType":{"description":"Reason the Charging Station sends this message to the CSMS\r\n","javaType":"TriggerReasonEnum","type":"string","additionalProperties":false,"enum":["AbnormalCondition","Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","CostLimitReached","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","EVDeparted","EVDetected","LimitSet","MeterValueClock","MeterValuePeriodic","OperationModeChanged","RemoteStart","RemoteStop","ResetCommand","RunningCost","SignedDataReceived","SoCLimitReached","StopAuthorized","TariffChanged","TariffNotAccepted","TimeLimitReached","Trigger","TxResumed","UnlockCommand"]},"AdditionalInfoType":{"description":"Contains a case insensitive identifier to use for the authorization and the type of authorization to support multiple forms of identifiers.\r\n","javaType":"AdditionalInfo","type":"object","additionalProperties":false,"properties":{"additionalIdToken":{"description":"*(2.1)* This field specifies the additional IdToken.\r\n","type":"string","maxLength":255},"type":{"description":"_additionalInfo_ can be used to send extra information to CSMS in addition to the regular authorization with _IdToken_. _AdditionalInfo_ contains one or more custom _types_, which need to be agreed upon by all parties involved. When the _type_ is not supported, the CSMS/Charging Station MAY ignore the _additionalInfo_.\r\n\r\n","type":"string","maxLength":50},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["additionalIdToken","type"]},"ChargingPeriodType":{"description":"A ChargingPeriodType consists of a start time, and a list of possible values that influence this period, for example: amount of energy charged this period, maximum current during this period etc.\r\n\r\n","javaType":"ChargingPeriod","type":"object","additionalProperties":false,"properties":{"dimensions":{"type":"array","additionalItems":false,"items":{"$ref":"#/definitions/CostDimensionType"},"minItems":1},"tariffId":{"description":"Unique identifier of the Tariff that was used to calculate cost. If not provided, then cost was calculated by some other means.\r\n\r\n","type":"string","maxLength":60},"startPeriod":{"description":"Start timestamp of charging period. A period ends when the next period starts. The last period ends when the session ends.\r\n\r\n","type":"string","format":"date-time"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["startPeriod"]},"CostDetailsType":{"description":"CostDetailsType contains the cost as calculated by Charging Station based on provided TariffType.\r\n\r\nNOTE: Reservation is not shown as a _chargingPeriod_, because it took place outside of the transaction.\r\n\r\n","javaType":"CostDetails","type":"object","additionalProperties":false,"properties":{"chargingPeriods":{"type":"array","additionalItems":false,"items":{"$ref":"#/definitions/ChargingPeriodType"},"minItems":1},"totalCost":{"$ref":"#/definitions/TotalCostType"},"totalUsage":{"$ref":"#/definitions/TotalUsageType"},"failureToCalculate":{"description":"If set to true, then Charging Station has failed to calculate the cost.\r\n\r\n","type":"boolean"},"failureReason":{"description":"Optional human-readable reason text in case of failure to calculate.\r\n\r\n","type":"string","maxLength":500},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["totalCost","totalUsage"]},"CostDimensionType":{"description":"Volume consumed of cost dimension.\r\n","javaType":"CostDimension","type":"object","additionalProperties":false,"properties":{"type":{"$ref":"#/definitions/CostDimensionEnumType"},"volume":{"description":"Volume of the dimension consumed, measured according to the dimension type.\r\n\r\n","type":"number"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["type","volume"]},"EVSEType":{"description":"Electric Vehicle Supply Equipment\r\n","javaType":"EVSE","type":"object","additionalProperties":false,"properties":{"id":{"description":"EVSE Identifier. This contains a number (&gt; 0) designating an EVSE of the Charging Station.\r\n","type":"integer","minimum":0},"connectorId":{"description":"An id to designate a specific connector (on an EVSE) by connector index number.\r\n","type":"integer","minimum":0},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["id"]},"IdTokenType":{"description":"Contains a case insensitive identifier to use for the authorization and the type of authorization to support multiple forms of identifiers.\r\n","javaType":"IdToken","type":"object","additionalProperties":false,"properties":{"additionalInfo":{"type":"array","additionalItems":false,"items":{"$ref":"#/definitions/AdditionalInfoType"},"minItems":1},"idToken":{"description":"*(2.1)* IdToken is case insensitive. Might hold the hidden id of an RFID tag, but can for example also contain a UUID.\r\n","type":"string","maxLength":255},"type":{"description":"*(2.1)* Enumeration of possible idToken types. Values defined in Appendix as IdTokenEnumStringType.\r\n","type":"string","maxLength":20},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["idToken","type"]},"MeterValueType":{"description":"Collection of one or more sampled values in MeterValuesRequest and TransactionEvent. All sampled values in a MeterValue are sampled at the same point in time.\r\n","javaType":"MeterValue","type":"object","additionalProperties":false,"properties":{"sampledValue":{"type":"array","additionalItems":false,"items":{"$ref":"#/definitions/SampledValueType"},"minItems":1},"timestamp":{"description":"Timestamp for measured value(s).\r\n","type":"string","format":"date-time"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["timestamp","sampledValue"]},"PriceType":{"description":"Price with and without tax. At least one of _exclTax_, _inclTax_ must be present.\r\n","javaType":"Price","type":"object","additionalProperties":false,"properties":{"exclTax":{"description":"Price/cost excluding tax. Can be absent if _inclTax_ is present.\r\n","type":"number"},"inclTax":{"description":"Price/cost including tax. Can be absent if _exclTax_ is present.\r\n","type":"number"},"taxRates":{"type":"array","additionalItems":false,"items":{"$ref":"#/definitions/TaxRateType"},"minItems":1,"maxItems":5},"customData":{"$ref":"#/definitions/CustomDataType"}}},"SampledValueType":{"description":"Single sampled value in MeterValues. Each value can be accompanied by optional fields.\r\n\r\nTo save on mobile data usage, default values of all of the optional fields are such that. The value without any additional fields will be interpreted, as a register reading of active import energy in Wh (Watt-hour) units.\r\n","javaType":"SampledValue","type":"object","additionalProperties":false,"properties":{"value":{"description":"Indicates the measured value.\r\n\r\n","type":"number"},"measurand":{"$ref":"#/definitions/MeasurandEnumType"},"context":{"$ref":"#/definitions/ReadingContextEnumType"},"phase":{"$ref":"#/definitions/PhaseEnumType"},"location":{"$ref":"#/definitions/LocationEnumType"},"signedMeterValue":{"$ref":"#/definitions/SignedMeterValueType"},"unitOfMeasure":{"$ref":"#/definitions/UnitOfMeasureType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["value"]},"SignedMeterValueType":{"description":"Represent a signed version of the meter value.\r\n","javaType":"SignedMeterValue","type":"object","additionalProperties":false,"properties":{"signedMeterData":{"description":"Base64 encoded, contains the signed data from the meter in the format specified in _encodingMethod_, which might contain more then just the meter value. It can contain information like timestamps, reference to a customer etc.\r\n","type":"string","maxLength":32768},"signingMethod":{"description":"*(2.1)* Method used to create the digital signature. Optional, if already included in _signedMeterData_. Standard values for this are defined in Appendix as SigningMethodEnumStringType.\r\n","type":"string","maxLength":50},"encodingMethod":{"description":"Format used by the energy meter to encode the meter data. For example: OCMF or EDL.\r\n","type":"string","maxLength":50},"publicKey":{"description":"*(2.1)* Base64 encoded, sending depends on configuration variable _PublicKeyWithSignedMeterValue_.\r\n","type":"string","maxLength":2500},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["signedMeterData","encodingMethod"]},"TaxRateType":{"description":"Tax percentage\r\n","javaType":"TaxRate","type":"object","additionalProperties":false,"properties":{"type":{"description":"Type of this tax, e.g.  \"Federal \",  \"State\", for information on receipt.\r\n","type":"string","maxLength":20},"tax":{"description":"Tax percentage\r\n","type":"number"},"stack":{"description":"Stack level for this type of tax. Default value, when absent, is 0. +\r\n_stack_ = 0: tax on net price; +\r\n_stack_ = 1: tax added on top of _stack_ 0; +\r\n_stack_ = 2: tax added on top of _stack_ 1, etc. \r\n","type":"integer","minimum":0},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["type","tax"]},"TotalCostType":{"description":"This contains the cost calculated during a transaction. It is used both for running cost and final cost of the transaction.\r\n","javaType":"TotalCost","type":"object","additionalProperties":false,"properties":{"currency":{"description":"Currency of the costs in ISO 4217 Code.\r\n\r\n","type":"string","maxLength":3},"typeOfCost":{"$ref":"#/definitions/TariffCostEnumType"},"fixed":{"$ref":"#/definitions/PriceType"},"energy":{"$ref":"#/definitions/PriceType"},"chargingTime":{"$ref":"#/definitions/PriceType"},"idleTime":{"$ref":"#/definitions/PriceType"},"reservationTime":{"$ref":"#/definitions/PriceType"},"reservationFixed":{"$ref":"#/definitions/PriceType"},"total":{"$ref":"#/definitions/TotalPriceType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["currency","typeOfCost","total"]},"TotalPriceType":{"description":"Total cost with and without tax. Contains the total of energy, charging time, idle time, fixed and reservation costs including and/or excluding tax.\r\n","javaType":"TotalPrice","type":"object","additionalProperties":false,"properties":{"exclTax":{"description":"Price/cost excluding tax. Can be absent if _inclTax_ is present.\r\n","type":"number"},"inclTax":{"description":"Price/cost including tax. Can be absent if _exclTax_ is present.\r\n","type":"number"},"customData":{"$ref":"#/definitions/CustomDataType"}}},"TotalUsageType":{"description":"This contains the calculated usage of energy, charging time and idle time during a transaction.\r\n","javaType":"TotalUsage","type":"object","additionalProperties":false,"properties":{"energy":{"type":"number"},"chargingTime":{"description":"Total duration of the charging session (including the duration of charging and not charging), in seconds.\r\n\r\n\r\n","type":"integer"},"idleTime":{"description":"Total duration of the charging session where the EV was not charging (no energy was transferred between EVSE and EV), in seconds.\r\n\r\n\r\n","type":"integer"},"reservationTime":{"description":"Total time of reservation in seconds.\r\n","type":"integer"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["energy","chargingTime","idleTime"]},"TransactionLimitType":{"description":"Cost, energy, time or SoC limit for a transaction.\r\n","javaType":"TransactionLimit","type":"object","additionalProperties":false,"properties":{"maxCost":{"description":"Maximum allowed cost of transaction in currency of tariff.\r\n","type":"number"},"maxEnergy":{"description":"Maximum allowed energy in Wh to charge in transaction.\r\n","type":"number"},"maxTime":{"description":"Maximum duration of transaction in seconds from start to end.\r\n","type":"integer"},"maxSoC":{"description":"Maximum State of Charge of EV in percentage.\r\n","type":"integer","minimum":0,"maximum":100},"customData":{"$ref":"#/definitions/CustomDataType"}}},"TransactionType":{"javaType":"Transaction","type":"object","additionalProperties":false,"properties":{"transactionId":{"description":"This contains the Id of the transaction.\r\n","type":"string","maxLength":36},"chargingState":{"$ref":"#/definitions/ChargingStateEnumType"},"timeSpentCharging":{"description":"Contains the total time that energy flowed from EVSE to EV during the transaction (in seconds). Note that timeSpentCharging is smaller or equal to the duration of the transaction.\r\n","type":"integer"},"stoppedReason":{"$ref":"#/definitions/ReasonEnumType"},"remoteStartId":{"description":"The ID given to remote start request (&lt;&lt;requeststarttransactionrequest, RequestStartTransactionRequest&gt;&gt;. This enables to CSMS to match the started transaction to the given start request.\r\n","type":"integer"},"operationMode":{"$ref":"#/definitions/OperationModeEnumType"},"tariffId":{"description":"*(2.1)* Id of tariff in use for transaction\r\n","type":"string","maxLength":60},"transactionLimit":{"$ref":"#/definitions/TransactionLimitType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["transactionId"]},"UnitOfMeasureType":{"description":"Represents a UnitOfMeasure with a multiplier\r\n","javaType":"UnitOfMeasure","type":"object","additionalProperties":false,"properties":{"unit":{"description":"Unit of the value. Default = \"Wh\" if the (default) measurand is an \"Energy\" type.\r\nThis field SHALL use a value from the list Standardized Units of Measurements in Part 2 Appendices. \r\nIf an applicable unit is available in that list, otherwise a \"custom\" unit might be used.\r\n","type":"string","default":"Wh","maxLength":20},"multiplier":{"description":"Multiplier, this value represents the exponent to base 10. I.e. multiplier 3 means 10 raised to the 3rd power. Default is 0. +\r\nThe _multiplier_ only multiplies the value of the measurand. It does not specify a conversion between units, for example, kW and W.\r\n","type":"integer","default":0},"customData":{"$ref":"#/definitions/CustomDataType"}}},"CustomDataType":{"description":"This class does not get 'AdditionalProperties = false' in the schema generation, so it can be extended with arbitrary JSON properties to allow adding custom data.","javaType":"CustomData","type":"object","properties":{"vendorId":{"type":"string","maxLength":255}},"required":["vendorId"]}},"type":"object","additionalProperties":false,"properties":{"costDetails":{"$ref":"#/definitions/CostDetailsType"},"eventType":{"$ref":"#/definitions/TransactionEventEnumType"},"meterValue":{"type":"array","additionalItems":false,"items":{"$ref":"#/definitions/MeterValueType"},"minItems":1},"timestamp":{"description":"The date and time at which this transaction event occurred.\r\n","type":"string","format":"date-time"},"triggerReason":{"$ref":"#/definitions/TriggerReasonEnumType"},"seqNo":{"description":"Incremental sequence number, helps with determining if all messages of a transaction have been received.\r\n","type":"integer","minimum":0},"offline":{"description":"Indication that this transaction event happened when the Charging Station was offline. Default = false, meaning: the event occurred when the Charging Station was online.\r\n","type":"boolean","default":false},"numberOfPhasesUsed":{"description":"If the Charging Station is able to report the number of phases used, then it SHALL provide it.\r\nWhen omitted the CSMS may be able to determine the number of phases used as follows: +\r\n1: The numberPhases in the currently used ChargingSchedule. +\r\n2: The number of phases provided via device management.\r\n","type":"integer","minimum":0,"maximum":3},"cableMaxCurrent":{"description":"The maximum current of the connected cable in Ampere (A).\r\n","type":"integer"},"reservationId":{"description":"This contains the Id of the reservation that terminates as a result of this transaction.\r\n","type":"integer","minimum":0},"preconditioningStatus":{"$ref":"#/definitions/PreconditioningStatusEnumType"},"evseSleep":{"description":"*(2.1)* True when EVSE electronics are in sleep mode for this transaction. Default value (when absent) is false.\r\n\r\n","type":"boolean"},"transactionInfo":{"$ref":"#/definitions/TransactionType"},"evse":{"$ref":"#/definitions/EVSEType"},"idToken":{"$ref":"#/definitions/IdTokenType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["eventType","timestamp","triggerReason","seqNo","transactionInfo"]};
+const func0 = Object.prototype.hasOwnProperty;
+const schema5 = {"description":"Type of cost dimension: energy, power, time, etc.\r\n\r\n","javaType":"CostDimensionEnum","type":"string","additionalProperties":false,"enum":["Energy","MaxCurrent","MinCurrent","MaxPower","MinPower","IdleTIme","ChargingTime"]};
+
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate5.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((data === "Energy") || (data === "MaxCurrent")) || (data === "MinCurrent")) || (data === "MaxPower")) || (data === "MinPower")) || (data === "IdleTIme")) || (data === "ChargingTime"))){
+validate5.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema5.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate5.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate5.errors = vErrors;
+return errors === 0;
+}
+
+const func1 = require("ajv/dist/runtime/ucs2length").default;
+
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate7.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func1(data0) > 255){
+validate7.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate7.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate7.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate7.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.volume === undefined) && (missing0 = "volume"))){
+validate4.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "type") || (key0 === "volume")) || (key0 === "customData"))){
+validate4.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+const _errs2 = errors;
+if(!(validate5(data.type, {instancePath:instancePath+"/type",parentData:data,parentDataProperty:"type",rootData}))){
+vErrors = vErrors === null ? validate5.errors : vErrors.concat(validate5.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.volume !== undefined){
+let data1 = data.volume;
+const _errs3 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate4.errors = [{instancePath:instancePath+"/volume",schemaPath:"#/properties/volume/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs5 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate4.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+
+const formats0 = require("../formats").OCPP_FORMATS["date-time"];
+
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.startPeriod === undefined) && (missing0 = "startPeriod")){
+validate3.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "dimensions") || (key0 === "tariffId")) || (key0 === "startPeriod")) || (key0 === "customData"))){
+validate3.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.dimensions !== undefined){
+let data0 = data.dimensions;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate3.errors = [{instancePath:instancePath+"/dimensions",schemaPath:"#/properties/dimensions/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate4(data0[i0], {instancePath:instancePath+"/dimensions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate3.errors = [{instancePath:instancePath+"/dimensions",schemaPath:"#/properties/dimensions/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tariffId !== undefined){
+let data2 = data.tariffId;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func1(data2) > 60){
+validate3.errors = [{instancePath:instancePath+"/tariffId",schemaPath:"#/properties/tariffId/maxLength",keyword:"maxLength",params:{limit: 60},message:"must NOT have more than 60 characters"}];
+return false;
+}
+}
+else {
+validate3.errors = [{instancePath:instancePath+"/tariffId",schemaPath:"#/properties/tariffId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.startPeriod !== undefined){
+let data3 = data.startPeriod;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if(!(formats0(data3))){
+validate3.errors = [{instancePath:instancePath+"/startPeriod",schemaPath:"#/properties/startPeriod/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate3.errors = [{instancePath:instancePath+"/startPeriod",schemaPath:"#/properties/startPeriod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs9 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate3.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+
+const schema7 = {"description":"This contains the cost calculated during a transaction. It is used both for running cost and final cost of the transaction.\r\n","javaType":"TotalCost","type":"object","additionalProperties":false,"properties":{"currency":{"description":"Currency of the costs in ISO 4217 Code.\r\n\r\n","type":"string","maxLength":3},"typeOfCost":{"$ref":"#/definitions/TariffCostEnumType"},"fixed":{"$ref":"#/definitions/PriceType"},"energy":{"$ref":"#/definitions/PriceType"},"chargingTime":{"$ref":"#/definitions/PriceType"},"idleTime":{"$ref":"#/definitions/PriceType"},"reservationTime":{"$ref":"#/definitions/PriceType"},"reservationFixed":{"$ref":"#/definitions/PriceType"},"total":{"$ref":"#/definitions/TotalPriceType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["currency","typeOfCost","total"]};
+const schema8 = {"description":"Type of cost: normal or the minimum or maximum cost.\r\n","javaType":"TariffCostEnum","type":"string","additionalProperties":false,"enum":["NormalCost","MinCost","MaxCost"]};
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate13.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data === "NormalCost") || (data === "MinCost")) || (data === "MaxCost"))){
+validate13.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema8.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate13.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.type === undefined) && (missing0 = "type")) || ((data.tax === undefined) && (missing0 = "tax"))){
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "type") || (key0 === "tax")) || (key0 === "stack")) || (key0 === "customData"))){
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+let data0 = data.type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 20){
+validate16.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tax !== undefined){
+let data1 = data.tax;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate16.errors = [{instancePath:instancePath+"/tax",schemaPath:"#/properties/tax/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stack !== undefined){
+let data2 = data.stack;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate16.errors = [{instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+validate16.errors = [{instancePath:instancePath+"/stack",schemaPath:"#/properties/stack/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs8 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "exclTax") || (key0 === "inclTax")) || (key0 === "taxRates")) || (key0 === "customData"))){
+validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.exclTax !== undefined){
+let data0 = data.exclTax;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate15.errors = [{instancePath:instancePath+"/exclTax",schemaPath:"#/properties/exclTax/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inclTax !== undefined){
+let data1 = data.inclTax;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate15.errors = [{instancePath:instancePath+"/inclTax",schemaPath:"#/properties/inclTax/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.taxRates !== undefined){
+let data2 = data.taxRates;
+const _errs6 = errors;
+if(errors === _errs6){
+if(Array.isArray(data2)){
+if(data2.length > 5){
+validate15.errors = [{instancePath:instancePath+"/taxRates",schemaPath:"#/properties/taxRates/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"}];
+return false;
+}
+else {
+if(data2.length < 1){
+validate15.errors = [{instancePath:instancePath+"/taxRates",schemaPath:"#/properties/taxRates/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs8 = errors;
+if(!(validate16(data2[i0], {instancePath:instancePath+"/taxRates/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/taxRates",schemaPath:"#/properties/taxRates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs9 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "exclTax") || (key0 === "inclTax")) || (key0 === "customData"))){
+validate26.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.exclTax !== undefined){
+let data0 = data.exclTax;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate26.errors = [{instancePath:instancePath+"/exclTax",schemaPath:"#/properties/exclTax/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.inclTax !== undefined){
+let data1 = data.inclTax;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate26.errors = [{instancePath:instancePath+"/inclTax",schemaPath:"#/properties/inclTax/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.currency === undefined) && (missing0 = "currency")) || ((data.typeOfCost === undefined) && (missing0 = "typeOfCost"))) || ((data.total === undefined) && (missing0 = "total"))){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema7.properties, key0))){
+validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.currency !== undefined){
+let data0 = data.currency;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 3){
+validate12.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/maxLength",keyword:"maxLength",params:{limit: 3},message:"must NOT have more than 3 characters"}];
+return false;
+}
+}
+else {
+validate12.errors = [{instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.typeOfCost !== undefined){
+const _errs4 = errors;
+if(!(validate13(data.typeOfCost, {instancePath:instancePath+"/typeOfCost",parentData:data,parentDataProperty:"typeOfCost",rootData}))){
+vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.fixed !== undefined){
+const _errs5 = errors;
+if(!(validate15(data.fixed, {instancePath:instancePath+"/fixed",parentData:data,parentDataProperty:"fixed",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.energy !== undefined){
+const _errs6 = errors;
+if(!(validate15(data.energy, {instancePath:instancePath+"/energy",parentData:data,parentDataProperty:"energy",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingTime !== undefined){
+const _errs7 = errors;
+if(!(validate15(data.chargingTime, {instancePath:instancePath+"/chargingTime",parentData:data,parentDataProperty:"chargingTime",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idleTime !== undefined){
+const _errs8 = errors;
+if(!(validate15(data.idleTime, {instancePath:instancePath+"/idleTime",parentData:data,parentDataProperty:"idleTime",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reservationTime !== undefined){
+const _errs9 = errors;
+if(!(validate15(data.reservationTime, {instancePath:instancePath+"/reservationTime",parentData:data,parentDataProperty:"reservationTime",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reservationFixed !== undefined){
+const _errs10 = errors;
+if(!(validate15(data.reservationFixed, {instancePath:instancePath+"/reservationFixed",parentData:data,parentDataProperty:"reservationFixed",rootData}))){
+vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.total !== undefined){
+const _errs11 = errors;
+if(!(validate26(data.total, {instancePath:instancePath+"/total",parentData:data,parentDataProperty:"total",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs12 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.energy === undefined) && (missing0 = "energy")) || ((data.chargingTime === undefined) && (missing0 = "chargingTime"))) || ((data.idleTime === undefined) && (missing0 = "idleTime"))){
+validate31.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "energy") || (key0 === "chargingTime")) || (key0 === "idleTime")) || (key0 === "reservationTime")) || (key0 === "customData"))){
+validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.energy !== undefined){
+let data0 = data.energy;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate31.errors = [{instancePath:instancePath+"/energy",schemaPath:"#/properties/energy/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingTime !== undefined){
+let data1 = data.chargingTime;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate31.errors = [{instancePath:instancePath+"/chargingTime",schemaPath:"#/properties/chargingTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idleTime !== undefined){
+let data2 = data.idleTime;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate31.errors = [{instancePath:instancePath+"/idleTime",schemaPath:"#/properties/idleTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reservationTime !== undefined){
+let data3 = data.reservationTime;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate31.errors = [{instancePath:instancePath+"/reservationTime",schemaPath:"#/properties/reservationTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.totalCost === undefined) && (missing0 = "totalCost")) || ((data.totalUsage === undefined) && (missing0 = "totalUsage"))){
+validate2.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "chargingPeriods") || (key0 === "totalCost")) || (key0 === "totalUsage")) || (key0 === "failureToCalculate")) || (key0 === "failureReason")) || (key0 === "customData"))){
+validate2.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.chargingPeriods !== undefined){
+let data0 = data.chargingPeriods;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate2.errors = [{instancePath:instancePath+"/chargingPeriods",schemaPath:"#/properties/chargingPeriods/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate3(data0[i0], {instancePath:instancePath+"/chargingPeriods/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath:instancePath+"/chargingPeriods",schemaPath:"#/properties/chargingPeriods/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.totalCost !== undefined){
+const _errs5 = errors;
+if(!(validate12(data.totalCost, {instancePath:instancePath+"/totalCost",parentData:data,parentDataProperty:"totalCost",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.totalUsage !== undefined){
+const _errs6 = errors;
+if(!(validate31(data.totalUsage, {instancePath:instancePath+"/totalUsage",parentData:data,parentDataProperty:"totalUsage",rootData}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.failureToCalculate !== undefined){
+const _errs7 = errors;
+if(typeof data.failureToCalculate !== "boolean"){
+validate2.errors = [{instancePath:instancePath+"/failureToCalculate",schemaPath:"#/properties/failureToCalculate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.failureReason !== undefined){
+let data5 = data.failureReason;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data5 === "string"){
+if(func1(data5) > 500){
+validate2.errors = [{instancePath:instancePath+"/failureReason",schemaPath:"#/properties/failureReason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"}];
+return false;
+}
+}
+else {
+validate2.errors = [{instancePath:instancePath+"/failureReason",schemaPath:"#/properties/failureReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs11 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate2.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate2.errors = vErrors;
+return errors === 0;
+}
+
+const schema13 = {"description":"This contains the type of this event.\r\nThe first TransactionEvent of a transaction SHALL contain: \"Started\" The last TransactionEvent of a transaction SHALL contain: \"Ended\" All others SHALL contain: \"Updated\"\r\n","javaType":"TransactionEventEnum","type":"string","additionalProperties":false,"enum":["Ended","Started","Updated"]};
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data === "Ended") || (data === "Started")) || (data === "Updated"))){
+validate36.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema13.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+
+const schema16 = {"description":"Type of measurement. Default = \"Energy.Active.Import.Register\"\r\n","javaType":"MeasurandEnum","type":"string","default":"Energy.Active.Import.Register","additionalProperties":false,"enum":["Current.Export","Current.Export.Offered","Current.Export.Minimum","Current.Import","Current.Import.Offered","Current.Import.Minimum","Current.Offered","Display.PresentSOC","Display.MinimumSOC","Display.TargetSOC","Display.MaximumSOC","Display.RemainingTimeToMinimumSOC","Display.RemainingTimeToTargetSOC","Display.RemainingTimeToMaximumSOC","Display.ChargingComplete","Display.BatteryEnergyCapacity","Display.InletHot","Energy.Active.Export.Interval","Energy.Active.Export.Register","Energy.Active.Import.Interval","Energy.Active.Import.Register","Energy.Active.Import.CableLoss","Energy.Active.Import.LocalGeneration.Register","Energy.Active.Net","Energy.Active.Setpoint.Interval","Energy.Apparent.Export","Energy.Apparent.Import","Energy.Apparent.Net","Energy.Reactive.Export.Interval","Energy.Reactive.Export.Register","Energy.Reactive.Import.Interval","Energy.Reactive.Import.Register","Energy.Reactive.Net","EnergyRequest.Target","EnergyRequest.Minimum","EnergyRequest.Maximum","EnergyRequest.Minimum.V2X","EnergyRequest.Maximum.V2X","EnergyRequest.Bulk","Frequency","Power.Active.Export","Power.Active.Import","Power.Active.Setpoint","Power.Active.Residual","Power.Export.Minimum","Power.Export.Offered","Power.Factor","Power.Import.Offered","Power.Import.Minimum","Power.Offered","Power.Reactive.Export","Power.Reactive.Import","SoC","Voltage","Voltage.Minimum","Voltage.Maximum"]};
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((((((((((((((((((((((((((((((((((((((((((((((((data === "Current.Export") || (data === "Current.Export.Offered")) || (data === "Current.Export.Minimum")) || (data === "Current.Import")) || (data === "Current.Import.Offered")) || (data === "Current.Import.Minimum")) || (data === "Current.Offered")) || (data === "Display.PresentSOC")) || (data === "Display.MinimumSOC")) || (data === "Display.TargetSOC")) || (data === "Display.MaximumSOC")) || (data === "Display.RemainingTimeToMinimumSOC")) || (data === "Display.RemainingTimeToTargetSOC")) || (data === "Display.RemainingTimeToMaximumSOC")) || (data === "Display.ChargingComplete")) || (data === "Display.BatteryEnergyCapacity")) || (data === "Display.InletHot")) || (data === "Energy.Active.Export.Interval")) || (data === "Energy.Active.Export.Register")) || (data === "Energy.Active.Import.Interval")) || (data === "Energy.Active.Import.Register")) || (data === "Energy.Active.Import.CableLoss")) || (data === "Energy.Active.Import.LocalGeneration.Register")) || (data === "Energy.Active.Net")) || (data === "Energy.Active.Setpoint.Interval")) || (data === "Energy.Apparent.Export")) || (data === "Energy.Apparent.Import")) || (data === "Energy.Apparent.Net")) || (data === "Energy.Reactive.Export.Interval")) || (data === "Energy.Reactive.Export.Register")) || (data === "Energy.Reactive.Import.Interval")) || (data === "Energy.Reactive.Import.Register")) || (data === "Energy.Reactive.Net")) || (data === "EnergyRequest.Target")) || (data === "EnergyRequest.Minimum")) || (data === "EnergyRequest.Maximum")) || (data === "EnergyRequest.Minimum.V2X")) || (data === "EnergyRequest.Maximum.V2X")) || (data === "EnergyRequest.Bulk")) || (data === "Frequency")) || (data === "Power.Active.Export")) || (data === "Power.Active.Import")) || (data === "Power.Active.Setpoint")) || (data === "Power.Active.Residual")) || (data === "Power.Export.Minimum")) || (data === "Power.Export.Offered")) || (data === "Power.Factor")) || (data === "Power.Import.Offered")) || (data === "Power.Import.Minimum")) || (data === "Power.Offered")) || (data === "Power.Reactive.Export")) || (data === "Power.Reactive.Import")) || (data === "SoC")) || (data === "Voltage")) || (data === "Voltage.Minimum")) || (data === "Voltage.Maximum"))){
+validate40.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate40.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+
+const schema17 = {"description":"Type of detail value: start, end or sample. Default = \"Sample.Periodic\"\r\n","javaType":"ReadingContextEnum","type":"string","default":"Sample.Periodic","additionalProperties":false,"enum":["Interruption.Begin","Interruption.End","Other","Sample.Clock","Sample.Periodic","Transaction.Begin","Transaction.End","Trigger"]};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data === "Interruption.Begin") || (data === "Interruption.End")) || (data === "Other")) || (data === "Sample.Clock")) || (data === "Sample.Periodic")) || (data === "Transaction.Begin")) || (data === "Transaction.End")) || (data === "Trigger"))){
+validate42.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema17.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+
+const schema18 = {"description":"Indicates how the measured value is to be interpreted. For instance between L1 and neutral (L1-N) Please note that not all values of phase are applicable to all Measurands. When phase is absent, the measured value is interpreted as an overall value.\r\n","javaType":"PhaseEnum","type":"string","additionalProperties":false,"enum":["L1","L2","L3","N","L1-N","L2-N","L3-N","L1-L2","L2-L3","L3-L1"]};
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((data === "L1") || (data === "L2")) || (data === "L3")) || (data === "N")) || (data === "L1-N")) || (data === "L2-N")) || (data === "L3-N")) || (data === "L1-L2")) || (data === "L2-L3")) || (data === "L3-L1"))){
+validate44.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema18.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+
+const schema19 = {"description":"Indicates where the measured value has been sampled. Default =  \"Outlet\"\r\n\r\n","javaType":"LocationEnum","type":"string","default":"Outlet","additionalProperties":false,"enum":["Body","Cable","EV","Inlet","Outlet","Upstream"]};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data === "Body") || (data === "Cable")) || (data === "EV")) || (data === "Inlet")) || (data === "Outlet")) || (data === "Upstream"))){
+validate46.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema19.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.signedMeterData === undefined) && (missing0 = "signedMeterData")) || ((data.encodingMethod === undefined) && (missing0 = "encodingMethod"))){
+validate48.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "signedMeterData") || (key0 === "signingMethod")) || (key0 === "encodingMethod")) || (key0 === "publicKey")) || (key0 === "customData"))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.signedMeterData !== undefined){
+let data0 = data.signedMeterData;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 32768){
+validate48.errors = [{instancePath:instancePath+"/signedMeterData",schemaPath:"#/properties/signedMeterData/maxLength",keyword:"maxLength",params:{limit: 32768},message:"must NOT have more than 32768 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/signedMeterData",schemaPath:"#/properties/signedMeterData/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.signingMethod !== undefined){
+let data1 = data.signingMethod;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func1(data1) > 50){
+validate48.errors = [{instancePath:instancePath+"/signingMethod",schemaPath:"#/properties/signingMethod/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/signingMethod",schemaPath:"#/properties/signingMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.encodingMethod !== undefined){
+let data2 = data.encodingMethod;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func1(data2) > 50){
+validate48.errors = [{instancePath:instancePath+"/encodingMethod",schemaPath:"#/properties/encodingMethod/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/encodingMethod",schemaPath:"#/properties/encodingMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.publicKey !== undefined){
+let data3 = data.publicKey;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func1(data3) > 2500){
+validate48.errors = [{instancePath:instancePath+"/publicKey",schemaPath:"#/properties/publicKey/maxLength",keyword:"maxLength",params:{limit: 2500},message:"must NOT have more than 2500 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/publicKey",schemaPath:"#/properties/publicKey/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "unit") || (key0 === "multiplier")) || (key0 === "customData"))){
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.unit !== undefined){
+let data0 = data.unit;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 20){
+validate51.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/unit",schemaPath:"#/properties/unit/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.multiplier !== undefined){
+let data1 = data.multiplier;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate51.errors = [{instancePath:instancePath+"/multiplier",schemaPath:"#/properties/multiplier/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.value === undefined) && (missing0 = "value")){
+validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "value") || (key0 === "measurand")) || (key0 === "context")) || (key0 === "phase")) || (key0 === "location")) || (key0 === "signedMeterValue")) || (key0 === "unitOfMeasure")) || (key0 === "customData"))){
+validate39.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.value !== undefined){
+let data0 = data.value;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate39.errors = [{instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.measurand !== undefined){
+const _errs4 = errors;
+if(!(validate40(data.measurand, {instancePath:instancePath+"/measurand",parentData:data,parentDataProperty:"measurand",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.context !== undefined){
+const _errs5 = errors;
+if(!(validate42(data.context, {instancePath:instancePath+"/context",parentData:data,parentDataProperty:"context",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.phase !== undefined){
+const _errs6 = errors;
+if(!(validate44(data.phase, {instancePath:instancePath+"/phase",parentData:data,parentDataProperty:"phase",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.location !== undefined){
+const _errs7 = errors;
+if(!(validate46(data.location, {instancePath:instancePath+"/location",parentData:data,parentDataProperty:"location",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.signedMeterValue !== undefined){
+const _errs8 = errors;
+if(!(validate48(data.signedMeterValue, {instancePath:instancePath+"/signedMeterValue",parentData:data,parentDataProperty:"signedMeterValue",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.unitOfMeasure !== undefined){
+const _errs9 = errors;
+if(!(validate51(data.unitOfMeasure, {instancePath:instancePath+"/unitOfMeasure",parentData:data,parentDataProperty:"unitOfMeasure",rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.timestamp === undefined) && (missing0 = "timestamp")) || ((data.sampledValue === undefined) && (missing0 = "sampledValue"))){
+validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "sampledValue") || (key0 === "timestamp")) || (key0 === "customData"))){
+validate38.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.sampledValue !== undefined){
+let data0 = data.sampledValue;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate38.errors = [{instancePath:instancePath+"/sampledValue",schemaPath:"#/properties/sampledValue/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate39(data0[i0], {instancePath:instancePath+"/sampledValue/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/sampledValue",schemaPath:"#/properties/sampledValue/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs5 = errors;
+if(errors === _errs5){
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(!(formats0(data2))){
+validate38.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate38.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs7 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+
+const schema22 = {"description":"Reason the Charging Station sends this message to the CSMS\r\n","javaType":"TriggerReasonEnum","type":"string","additionalProperties":false,"enum":["AbnormalCondition","Authorized","CablePluggedIn","ChargingRateChanged","ChargingStateChanged","CostLimitReached","Deauthorized","EnergyLimitReached","EVCommunicationLost","EVConnectTimeout","EVDeparted","EVDetected","LimitSet","MeterValueClock","MeterValuePeriodic","OperationModeChanged","RemoteStart","RemoteStop","ResetCommand","RunningCost","SignedDataReceived","SoCLimitReached","StopAuthorized","TariffChanged","TariffNotAccepted","TimeLimitReached","Trigger","TxResumed","UnlockCommand"]};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((((((((((((((((((((((((data === "AbnormalCondition") || (data === "Authorized")) || (data === "CablePluggedIn")) || (data === "ChargingRateChanged")) || (data === "ChargingStateChanged")) || (data === "CostLimitReached")) || (data === "Deauthorized")) || (data === "EnergyLimitReached")) || (data === "EVCommunicationLost")) || (data === "EVConnectTimeout")) || (data === "EVDeparted")) || (data === "EVDetected")) || (data === "LimitSet")) || (data === "MeterValueClock")) || (data === "MeterValuePeriodic")) || (data === "OperationModeChanged")) || (data === "RemoteStart")) || (data === "RemoteStop")) || (data === "ResetCommand")) || (data === "RunningCost")) || (data === "SignedDataReceived")) || (data === "SoCLimitReached")) || (data === "StopAuthorized")) || (data === "TariffChanged")) || (data === "TariffNotAccepted")) || (data === "TimeLimitReached")) || (data === "Trigger")) || (data === "TxResumed")) || (data === "UnlockCommand"))){
+validate58.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema22.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
+const schema23 = {"description":"*(2.1)* The current preconditioning status of the BMS in the EV. Default value is Unknown.\r\n","javaType":"PreconditioningStatusEnum","type":"string","additionalProperties":false,"enum":["Unknown","Ready","NotReady","Preconditioning"]};
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data === "Unknown") || (data === "Ready")) || (data === "NotReady")) || (data === "Preconditioning"))){
+validate60.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate60.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate60.errors = vErrors;
+return errors === 0;
+}
+
+const schema24 = {"javaType":"Transaction","type":"object","additionalProperties":false,"properties":{"transactionId":{"description":"This contains the Id of the transaction.\r\n","type":"string","maxLength":36},"chargingState":{"$ref":"#/definitions/ChargingStateEnumType"},"timeSpentCharging":{"description":"Contains the total time that energy flowed from EVSE to EV during the transaction (in seconds). Note that timeSpentCharging is smaller or equal to the duration of the transaction.\r\n","type":"integer"},"stoppedReason":{"$ref":"#/definitions/ReasonEnumType"},"remoteStartId":{"description":"The ID given to remote start request (&lt;&lt;requeststarttransactionrequest, RequestStartTransactionRequest&gt;&gt;. This enables to CSMS to match the started transaction to the given start request.\r\n","type":"integer"},"operationMode":{"$ref":"#/definitions/OperationModeEnumType"},"tariffId":{"description":"*(2.1)* Id of tariff in use for transaction\r\n","type":"string","maxLength":60},"transactionLimit":{"$ref":"#/definitions/TransactionLimitType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["transactionId"]};
+const schema25 = {"description":"Current charging state, is required when state\r\nhas changed. Omitted when there is no communication between EVSE and EV, because no cable is plugged in.\r\n","javaType":"ChargingStateEnum","type":"string","additionalProperties":false,"enum":["EVConnected","Charging","SuspendedEV","SuspendedEVSE","Idle"]};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data === "EVConnected") || (data === "Charging")) || (data === "SuspendedEV")) || (data === "SuspendedEVSE")) || (data === "Idle"))){
+validate63.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate63.errors = vErrors;
+return errors === 0;
+}
+
+const schema26 = {"description":"The _stoppedReason_ is the reason/event that initiated the process of stopping the transaction. It will normally be the user stopping authorization via card (Local or MasterPass) or app (Remote), but it can also be CSMS revoking authorization (DeAuthorized), or disconnecting the EV when TxStopPoint = EVConnected (EVDisconnected). Most other reasons are related to technical faults or energy limitations. +\r\nMAY only be omitted when _stoppedReason_ is \"Local\"\r\n\r\n\r\n","javaType":"ReasonEnum","type":"string","additionalProperties":false,"enum":["DeAuthorized","EmergencyStop","EnergyLimitReached","EVDisconnected","GroundFault","ImmediateReset","MasterPass","Local","LocalOutOfCredit","Other","OvercurrentFault","PowerLoss","PowerQuality","Reboot","Remote","SOCLimitReached","StoppedByEV","TimeLimitReached","Timeout","ReqEnergyTransferRejected"]};
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((((((((((((data === "DeAuthorized") || (data === "EmergencyStop")) || (data === "EnergyLimitReached")) || (data === "EVDisconnected")) || (data === "GroundFault")) || (data === "ImmediateReset")) || (data === "MasterPass")) || (data === "Local")) || (data === "LocalOutOfCredit")) || (data === "Other")) || (data === "OvercurrentFault")) || (data === "PowerLoss")) || (data === "PowerQuality")) || (data === "Reboot")) || (data === "Remote")) || (data === "SOCLimitReached")) || (data === "StoppedByEV")) || (data === "TimeLimitReached")) || (data === "Timeout")) || (data === "ReqEnergyTransferRejected"))){
+validate65.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema26.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate65.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate65.errors = vErrors;
+return errors === 0;
+}
+
+const schema27 = {"description":"*(2.1)* The _operationMode_ that is currently in effect for the transaction.\r\n","javaType":"OperationModeEnum","type":"string","additionalProperties":false,"enum":["Idle","ChargingOnly","CentralSetpoint","ExternalSetpoint","ExternalLimits","CentralFrequency","LocalFrequency","LocalLoadBalancing"]};
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data === "Idle") || (data === "ChargingOnly")) || (data === "CentralSetpoint")) || (data === "ExternalSetpoint")) || (data === "ExternalLimits")) || (data === "CentralFrequency")) || (data === "LocalFrequency")) || (data === "LocalLoadBalancing"))){
+validate67.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema27.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate67.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "maxCost") || (key0 === "maxEnergy")) || (key0 === "maxTime")) || (key0 === "maxSoC")) || (key0 === "customData"))){
+validate69.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.maxCost !== undefined){
+let data0 = data.maxCost;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate69.errors = [{instancePath:instancePath+"/maxCost",schemaPath:"#/properties/maxCost/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxEnergy !== undefined){
+let data1 = data.maxEnergy;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate69.errors = [{instancePath:instancePath+"/maxEnergy",schemaPath:"#/properties/maxEnergy/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTime !== undefined){
+let data2 = data.maxTime;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate69.errors = [{instancePath:instancePath+"/maxTime",schemaPath:"#/properties/maxTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxSoC !== undefined){
+let data3 = data.maxSoC;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate69.errors = [{instancePath:instancePath+"/maxSoC",schemaPath:"#/properties/maxSoC/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 100 || isNaN(data3)){
+validate69.errors = [{instancePath:instancePath+"/maxSoC",schemaPath:"#/properties/maxSoC/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate69.errors = [{instancePath:instancePath+"/maxSoC",schemaPath:"#/properties/maxSoC/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate69.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate69.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.transactionId === undefined) && (missing0 = "transactionId")){
+validate62.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema24.properties, key0))){
+validate62.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.transactionId !== undefined){
+let data0 = data.transactionId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 36){
+validate62.errors = [{instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/maxLength",keyword:"maxLength",params:{limit: 36},message:"must NOT have more than 36 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/transactionId",schemaPath:"#/properties/transactionId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingState !== undefined){
+const _errs4 = errors;
+if(!(validate63(data.chargingState, {instancePath:instancePath+"/chargingState",parentData:data,parentDataProperty:"chargingState",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeSpentCharging !== undefined){
+let data2 = data.timeSpentCharging;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate62.errors = [{instancePath:instancePath+"/timeSpentCharging",schemaPath:"#/properties/timeSpentCharging/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stoppedReason !== undefined){
+const _errs7 = errors;
+if(!(validate65(data.stoppedReason, {instancePath:instancePath+"/stoppedReason",parentData:data,parentDataProperty:"stoppedReason",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.remoteStartId !== undefined){
+let data4 = data.remoteStartId;
+const _errs8 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate62.errors = [{instancePath:instancePath+"/remoteStartId",schemaPath:"#/properties/remoteStartId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.operationMode !== undefined){
+const _errs10 = errors;
+if(!(validate67(data.operationMode, {instancePath:instancePath+"/operationMode",parentData:data,parentDataProperty:"operationMode",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tariffId !== undefined){
+let data6 = data.tariffId;
+const _errs11 = errors;
+if(errors === _errs11){
+if(typeof data6 === "string"){
+if(func1(data6) > 60){
+validate62.errors = [{instancePath:instancePath+"/tariffId",schemaPath:"#/properties/tariffId/maxLength",keyword:"maxLength",params:{limit: 60},message:"must NOT have more than 60 characters"}];
+return false;
+}
+}
+else {
+validate62.errors = [{instancePath:instancePath+"/tariffId",schemaPath:"#/properties/tariffId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transactionLimit !== undefined){
+const _errs13 = errors;
+if(!(validate69(data.transactionLimit, {instancePath:instancePath+"/transactionLimit",parentData:data,parentDataProperty:"transactionLimit",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs14 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate62.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate62.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+validate74.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "id") || (key0 === "connectorId")) || (key0 === "customData"))){
+validate74.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate74.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 0 || isNaN(data0)){
+validate74.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.connectorId !== undefined){
+let data1 = data.connectorId;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate74.errors = [{instancePath:instancePath+"/connectorId",schemaPath:"#/properties/connectorId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate74.errors = [{instancePath:instancePath+"/connectorId",schemaPath:"#/properties/connectorId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.additionalIdToken === undefined) && (missing0 = "additionalIdToken")) || ((data.type === undefined) && (missing0 = "type"))){
+validate78.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "additionalIdToken") || (key0 === "type")) || (key0 === "customData"))){
+validate78.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.additionalIdToken !== undefined){
+let data0 = data.additionalIdToken;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 255){
+validate78.errors = [{instancePath:instancePath+"/additionalIdToken",schemaPath:"#/properties/additionalIdToken/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate78.errors = [{instancePath:instancePath+"/additionalIdToken",schemaPath:"#/properties/additionalIdToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func1(data1) > 50){
+validate78.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate78.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate78.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.idToken === undefined) && (missing0 = "idToken")) || ((data.type === undefined) && (missing0 = "type"))){
+validate77.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "additionalInfo") || (key0 === "idToken")) || (key0 === "type")) || (key0 === "customData"))){
+validate77.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.additionalInfo !== undefined){
+let data0 = data.additionalInfo;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate77.errors = [{instancePath:instancePath+"/additionalInfo",schemaPath:"#/properties/additionalInfo/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate78(data0[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/additionalInfo",schemaPath:"#/properties/additionalInfo/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idToken !== undefined){
+let data2 = data.idToken;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func1(data2) > 255){
+validate77.errors = [{instancePath:instancePath+"/idToken",schemaPath:"#/properties/idToken/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/idToken",schemaPath:"#/properties/idToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if(func1(data3) > 20){
+validate77.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+}
+else {
+validate77.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs9 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate77.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate77.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:TransactionEventRequest" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.eventType === undefined) && (missing0 = "eventType")) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.triggerReason === undefined) && (missing0 = "triggerReason"))) || ((data.seqNo === undefined) && (missing0 = "seqNo"))) || ((data.transactionInfo === undefined) && (missing0 = "transactionInfo"))){
+validate1.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema1.properties, key0))){
+validate1.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.costDetails !== undefined){
+const _errs2 = errors;
+if(!(validate2(data.costDetails, {instancePath:instancePath+"/costDetails",parentData:data,parentDataProperty:"costDetails",rootData}))){
+vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+const _errs3 = errors;
+if(!(validate36(data.eventType, {instancePath:instancePath+"/eventType",parentData:data,parentDataProperty:"eventType",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.meterValue !== undefined){
+let data2 = data.meterValue;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data2)){
+if(data2.length < 1){
+validate1.errors = [{instancePath:instancePath+"/meterValue",schemaPath:"#/properties/meterValue/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+const _errs6 = errors;
+if(!(validate38(data2[i0], {instancePath:instancePath+"/meterValue/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate1.errors = [{instancePath:instancePath+"/meterValue",schemaPath:"#/properties/meterValue/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data4 = data.timestamp;
+const _errs7 = errors;
+if(errors === _errs7){
+if(errors === _errs7){
+if(typeof data4 === "string"){
+if(!(formats0(data4))){
+validate1.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate1.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.triggerReason !== undefined){
+const _errs9 = errors;
+if(!(validate58(data.triggerReason, {instancePath:instancePath+"/triggerReason",parentData:data,parentDataProperty:"triggerReason",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seqNo !== undefined){
+let data6 = data.seqNo;
+const _errs10 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate1.errors = [{instancePath:instancePath+"/seqNo",schemaPath:"#/properties/seqNo/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+validate1.errors = [{instancePath:instancePath+"/seqNo",schemaPath:"#/properties/seqNo/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.offline !== undefined){
+const _errs12 = errors;
+if(typeof data.offline !== "boolean"){
+validate1.errors = [{instancePath:instancePath+"/offline",schemaPath:"#/properties/offline/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numberOfPhasesUsed !== undefined){
+let data8 = data.numberOfPhasesUsed;
+const _errs14 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate1.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",schemaPath:"#/properties/numberOfPhasesUsed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 3 || isNaN(data8)){
+validate1.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",schemaPath:"#/properties/numberOfPhasesUsed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3},message:"must be <= 3"}];
+return false;
+}
+else {
+if(data8 < 0 || isNaN(data8)){
+validate1.errors = [{instancePath:instancePath+"/numberOfPhasesUsed",schemaPath:"#/properties/numberOfPhasesUsed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cableMaxCurrent !== undefined){
+let data9 = data.cableMaxCurrent;
+const _errs16 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate1.errors = [{instancePath:instancePath+"/cableMaxCurrent",schemaPath:"#/properties/cableMaxCurrent/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reservationId !== undefined){
+let data10 = data.reservationId;
+const _errs18 = errors;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+validate1.errors = [{instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 < 0 || isNaN(data10)){
+validate1.errors = [{instancePath:instancePath+"/reservationId",schemaPath:"#/properties/reservationId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.preconditioningStatus !== undefined){
+const _errs20 = errors;
+if(!(validate60(data.preconditioningStatus, {instancePath:instancePath+"/preconditioningStatus",parentData:data,parentDataProperty:"preconditioningStatus",rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseSleep !== undefined){
+const _errs21 = errors;
+if(typeof data.evseSleep !== "boolean"){
+validate1.errors = [{instancePath:instancePath+"/evseSleep",schemaPath:"#/properties/evseSleep/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transactionInfo !== undefined){
+const _errs23 = errors;
+if(!(validate62(data.transactionInfo, {instancePath:instancePath+"/transactionInfo",parentData:data,parentDataProperty:"transactionInfo",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evse !== undefined){
+const _errs24 = errors;
+if(!(validate74(data.evse, {instancePath:instancePath+"/evse",parentData:data,parentDataProperty:"evse",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idToken !== undefined){
+const _errs25 = errors;
+if(!(validate77(data.idToken, {instancePath:instancePath+"/idToken",parentData:data,parentDataProperty:"idToken",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs26 = errors;
+if(!(validate7(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate7.errors : vErrors.concat(validate7.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate1.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate1.errors = vErrors;
+return errors === 0;
+}
+
+exports.conf = validate84;
+const schema33 = {"description":"Contains status information about an identifier.\r\nIt is advised to not stop charging for a token that expires during charging, as ExpiryDate is only used for caching purposes. If ExpiryDate is not given, the status has no end date.\r\n","javaType":"IdTokenInfo","type":"object","additionalProperties":false,"properties":{"status":{"$ref":"#/definitions/AuthorizationStatusEnumType"},"cacheExpiryDateTime":{"description":"Date and Time after which the token must be considered invalid.\r\n","type":"string","format":"date-time"},"chargingPriority":{"description":"Priority from a business point of view. Default priority is 0, The range is from -9 to 9. Higher values indicate a higher priority. The chargingPriority in &lt;&lt;transactioneventresponse,TransactionEventResponse&gt;&gt; overrules this one. \r\n","type":"integer"},"groupIdToken":{"$ref":"#/definitions/IdTokenType"},"language1":{"description":"Preferred user interface language of identifier user. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;.\r\n\r\n","type":"string","maxLength":8},"language2":{"description":"Second preferred user interface language of identifier user. Don’t use when language1 is omitted, has to be different from language1. Contains a language code as defined in &lt;&lt;ref-RFC5646,[RFC5646]&gt;&gt;.\r\n","type":"string","maxLength":8},"evseId":{"description":"Only used when the IdToken is only valid for one or more specific EVSEs, not for the entire Charging Station.\r\n\r\n","type":"array","additionalItems":false,"items":{"type":"integer","minimum":0},"minItems":1},"personalMessage":{"$ref":"#/definitions/MessageContentType"},"customData":{"$ref":"#/definitions/CustomDataType"}},"required":["status"]};
+const schema34 = {"description":"Current status of the ID Token.\r\n","javaType":"AuthorizationStatusEnum","type":"string","additionalProperties":false,"enum":["Accepted","Blocked","ConcurrentTx","Expired","Invalid","NoCredit","NotAllowedTypeEVSE","NotAtThisLocation","NotAtThisTime","Unknown"]};
+
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate86.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((((data === "Accepted") || (data === "Blocked")) || (data === "ConcurrentTx")) || (data === "Expired")) || (data === "Invalid")) || (data === "NoCredit")) || (data === "NotAllowedTypeEVSE")) || (data === "NotAtThisLocation")) || (data === "NotAtThisTime")) || (data === "Unknown"))){
+validate86.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate86.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.vendorId === undefined) && (missing0 = "vendorId")){
+validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.vendorId !== undefined){
+let data0 = data.vendorId;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data0 === "string"){
+if(func1(data0) > 255){
+validate90.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/vendorId",schemaPath:"#/properties/vendorId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.additionalIdToken === undefined) && (missing0 = "additionalIdToken")) || ((data.type === undefined) && (missing0 = "type"))){
+validate89.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "additionalIdToken") || (key0 === "type")) || (key0 === "customData"))){
+validate89.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.additionalIdToken !== undefined){
+let data0 = data.additionalIdToken;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) > 255){
+validate89.errors = [{instancePath:instancePath+"/additionalIdToken",schemaPath:"#/properties/additionalIdToken/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/additionalIdToken",schemaPath:"#/properties/additionalIdToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data1 = data.type;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func1(data1) > 50){
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 50},message:"must NOT have more than 50 characters"}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs6 = errors;
+if(!(validate90(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.idToken === undefined) && (missing0 = "idToken")) || ((data.type === undefined) && (missing0 = "type"))){
+validate88.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "additionalInfo") || (key0 === "idToken")) || (key0 === "type")) || (key0 === "customData"))){
+validate88.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.additionalInfo !== undefined){
+let data0 = data.additionalInfo;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+if(data0.length < 1){
+validate88.errors = [{instancePath:instancePath+"/additionalInfo",schemaPath:"#/properties/additionalInfo/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+const _errs4 = errors;
+if(!(validate89(data0[i0], {instancePath:instancePath+"/additionalInfo/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/additionalInfo",schemaPath:"#/properties/additionalInfo/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idToken !== undefined){
+let data2 = data.idToken;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func1(data2) > 255){
+validate88.errors = [{instancePath:instancePath+"/idToken",schemaPath:"#/properties/idToken/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/idToken",schemaPath:"#/properties/idToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data3 = data.type;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data3 === "string"){
+if(func1(data3) > 20){
+validate88.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs9 = errors;
+if(!(validate90(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate88.errors = vErrors;
+return errors === 0;
+}
+
+const schema39 = {"description":"Format of the message.\r\n","javaType":"MessageFormatEnum","type":"string","additionalProperties":false,"enum":["ASCII","HTML","URI","UTF8","QRCODE"]};
+
+function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate96.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data === "ASCII") || (data === "HTML")) || (data === "URI")) || (data === "UTF8")) || (data === "QRCODE"))){
+validate96.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema39.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+validate96.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+validate96.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.format === undefined) && (missing0 = "format")) || ((data.content === undefined) && (missing0 = "content"))){
+validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "format") || (key0 === "language")) || (key0 === "content")) || (key0 === "customData"))){
+validate95.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.format !== undefined){
+const _errs2 = errors;
+if(!(validate96(data.format, {instancePath:instancePath+"/format",parentData:data,parentDataProperty:"format",rootData}))){
+vErrors = vErrors === null ? validate96.errors : vErrors.concat(validate96.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language !== undefined){
+let data1 = data.language;
+const _errs3 = errors;
+if(errors === _errs3){
+if(typeof data1 === "string"){
+if(func1(data1) > 8){
+validate95.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/maxLength",keyword:"maxLength",params:{limit: 8},message:"must NOT have more than 8 characters"}];
+return false;
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/language",schemaPath:"#/properties/language/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data2 = data.content;
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data2 === "string"){
+if(func1(data2) > 1024){
+validate95.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"}];
+return false;
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/content",schemaPath:"#/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs7 = errors;
+if(!(validate90(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate85.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func0.call(schema33.properties, key0))){
+validate85.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.status !== undefined){
+const _errs2 = errors;
+if(!(validate86(data.status, {instancePath:instancePath+"/status",parentData:data,parentDataProperty:"status",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cacheExpiryDateTime !== undefined){
+let data1 = data.cacheExpiryDateTime;
+const _errs3 = errors;
+if(errors === _errs3){
+if(errors === _errs3){
+if(typeof data1 === "string"){
+if(!(formats0(data1))){
+validate85.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",schemaPath:"#/properties/cacheExpiryDateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/cacheExpiryDateTime",schemaPath:"#/properties/cacheExpiryDateTime/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingPriority !== undefined){
+let data2 = data.chargingPriority;
+const _errs5 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate85.errors = [{instancePath:instancePath+"/chargingPriority",schemaPath:"#/properties/chargingPriority/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.groupIdToken !== undefined){
+const _errs7 = errors;
+if(!(validate88(data.groupIdToken, {instancePath:instancePath+"/groupIdToken",parentData:data,parentDataProperty:"groupIdToken",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language1 !== undefined){
+let data4 = data.language1;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data4 === "string"){
+if(func1(data4) > 8){
+validate85.errors = [{instancePath:instancePath+"/language1",schemaPath:"#/properties/language1/maxLength",keyword:"maxLength",params:{limit: 8},message:"must NOT have more than 8 characters"}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/language1",schemaPath:"#/properties/language1/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.language2 !== undefined){
+let data5 = data.language2;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data5 === "string"){
+if(func1(data5) > 8){
+validate85.errors = [{instancePath:instancePath+"/language2",schemaPath:"#/properties/language2/maxLength",keyword:"maxLength",params:{limit: 8},message:"must NOT have more than 8 characters"}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/language2",schemaPath:"#/properties/language2/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.evseId !== undefined){
+let data6 = data.evseId;
+const _errs12 = errors;
+if(errors === _errs12){
+if(Array.isArray(data6)){
+if(data6.length < 1){
+validate85.errors = [{instancePath:instancePath+"/evseId",schemaPath:"#/properties/evseId/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs14 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+validate85.errors = [{instancePath:instancePath+"/evseId/" + i0,schemaPath:"#/properties/evseId/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 < 0 || isNaN(data7)){
+validate85.errors = [{instancePath:instancePath+"/evseId/" + i0,schemaPath:"#/properties/evseId/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid1 = _errs14 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/evseId",schemaPath:"#/properties/evseId/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.personalMessage !== undefined){
+const _errs16 = errors;
+if(!(validate95(data.personalMessage, {instancePath:instancePath+"/personalMessage",parentData:data,parentDataProperty:"personalMessage",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs17 = errors;
+if(!(validate90(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate85.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "maxCost") || (key0 === "maxEnergy")) || (key0 === "maxTime")) || (key0 === "maxSoC")) || (key0 === "customData"))){
+validate102.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.maxCost !== undefined){
+let data0 = data.maxCost;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate102.errors = [{instancePath:instancePath+"/maxCost",schemaPath:"#/properties/maxCost/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxEnergy !== undefined){
+let data1 = data.maxEnergy;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (isFinite(data1)))){
+validate102.errors = [{instancePath:instancePath+"/maxEnergy",schemaPath:"#/properties/maxEnergy/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTime !== undefined){
+let data2 = data.maxTime;
+const _errs6 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate102.errors = [{instancePath:instancePath+"/maxTime",schemaPath:"#/properties/maxTime/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxSoC !== undefined){
+let data3 = data.maxSoC;
+const _errs8 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate102.errors = [{instancePath:instancePath+"/maxSoC",schemaPath:"#/properties/maxSoC/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 100 || isNaN(data3)){
+validate102.errors = [{instancePath:instancePath+"/maxSoC",schemaPath:"#/properties/maxSoC/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate102.errors = [{instancePath:instancePath+"/maxSoC",schemaPath:"#/properties/maxSoC/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs10 = errors;
+if(!(validate90(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate102.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate102.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:TransactionEventResponse" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "totalCost") || (key0 === "chargingPriority")) || (key0 === "idTokenInfo")) || (key0 === "transactionLimit")) || (key0 === "updatedPersonalMessage")) || (key0 === "updatedPersonalMessageExtra")) || (key0 === "customData"))){
+validate84.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.totalCost !== undefined){
+let data0 = data.totalCost;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (isFinite(data0)))){
+validate84.errors = [{instancePath:instancePath+"/totalCost",schemaPath:"#/properties/totalCost/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.chargingPriority !== undefined){
+let data1 = data.chargingPriority;
+const _errs4 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate84.errors = [{instancePath:instancePath+"/chargingPriority",schemaPath:"#/properties/chargingPriority/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.idTokenInfo !== undefined){
+const _errs6 = errors;
+if(!(validate85(data.idTokenInfo, {instancePath:instancePath+"/idTokenInfo",parentData:data,parentDataProperty:"idTokenInfo",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transactionLimit !== undefined){
+const _errs7 = errors;
+if(!(validate102(data.transactionLimit, {instancePath:instancePath+"/transactionLimit",parentData:data,parentDataProperty:"transactionLimit",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updatedPersonalMessage !== undefined){
+const _errs8 = errors;
+if(!(validate95(data.updatedPersonalMessage, {instancePath:instancePath+"/updatedPersonalMessage",parentData:data,parentDataProperty:"updatedPersonalMessage",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.updatedPersonalMessageExtra !== undefined){
+let data5 = data.updatedPersonalMessageExtra;
+const _errs9 = errors;
+if(errors === _errs9){
+if(Array.isArray(data5)){
+if(data5.length > 4){
+validate84.errors = [{instancePath:instancePath+"/updatedPersonalMessageExtra",schemaPath:"#/properties/updatedPersonalMessageExtra/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"}];
+return false;
+}
+else {
+if(data5.length < 1){
+validate84.errors = [{instancePath:instancePath+"/updatedPersonalMessageExtra",schemaPath:"#/properties/updatedPersonalMessageExtra/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+const _errs11 = errors;
+if(!(validate95(data5[i0], {instancePath:instancePath+"/updatedPersonalMessageExtra/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+}
+else {
+validate84.errors = [{instancePath:instancePath+"/updatedPersonalMessageExtra",schemaPath:"#/properties/updatedPersonalMessageExtra/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customData !== undefined){
+const _errs12 = errors;
+if(!(validate90(data.customData, {instancePath:instancePath+"/customData",parentData:data,parentDataProperty:"customData",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate84.errors = vErrors;
+return errors === 0;
+}
+return exports;
+})({});
+
 const validators: ActionValidators = {
   '2.0.1': { req: v201.req, conf: v201.conf },
+  '2.1': { req: v21.req, conf: v21.conf },
 };
 export default validators;

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { OcppError, type ErrorCode } from '../errors';
-import type { OcppVersion } from '../protocol';
+import type { SchemaVersion } from '../protocol';
 
 /**
  * What both validation paths share, without Ajv or the schema sets: the Ajv keyword → CALLERROR
@@ -52,7 +52,7 @@ export type Kind = 'req' | 'conf';
 export type ValidateFn = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** One action's validators per OCPP version whose schema set has that action. */
-export type ActionValidators = Partial<Record<OcppVersion, { req: ValidateFn; conf: ValidateFn }>>;
+export type ActionValidators = Partial<Record<SchemaVersion, { req: ValidateFn; conf?: ValidateFn }>>;
 
 export interface ValidationFailure {
   code: ErrorCode;
@@ -63,12 +63,12 @@ export interface ValidationFailure {
 /** How answerCall validates: the runtime path (any action) or one route's generated validators. */
 export interface CallValidation {
   /** Is this an action of that OCPP version at all (in either direction)? */
-  isKnownAction(version: OcppVersion, action: string): boolean;
+  isKnownAction(version: SchemaVersion, action: string): boolean;
   /** Undefined when valid, otherwise the CALLERROR code and a readable message. */
-  check(version: OcppVersion, action: string, kind: Kind, payload: unknown): ValidationFailure | undefined;
+  check(version: SchemaVersion, action: string, kind: Kind, payload: unknown): ValidationFailure | undefined;
 }
 
-export function noSchema(version: OcppVersion, action: string, kind: Kind): ValidationFailure {
+export function noSchema(version: SchemaVersion, action: string, kind: Kind): ValidationFailure {
   return { code: 'NotImplemented', message: `No schema for ${action}.${kind} in OCPP ${version}`, errors: [] };
 }
 
