@@ -90,10 +90,11 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   resetClients();
 
   const load = async (path: string): Promise<LambdaHandler> => (await import(path)).handler;
-  const { ROUTES } = await import('../../shared/ocpp/routes');
+  const { ownRouteActions } = await import('../../shared/ocpp/routes');
   const routes: Record<string, LambdaHandler> = {};
   if ((opts.routing ?? process.env.CSMS_ROUTING ?? 'routes') === 'routes') {
-    for (const action of Object.keys(ROUTES)) routes[action] = await load(`../../functions/ocpp/${action}`);
+    // As the stack: rare actions have no route of their own, $default answers them.
+    for (const action of ownRouteActions()) routes[action] = await load(`../../functions/ocpp/${action}`);
   }
   const gateway = new GatewayEmulator({
     authorizer: await load('../../functions/authorizer'),

@@ -55,3 +55,26 @@ export const ROUTES: Record<string, ActionHandlers> = {
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);
+
+/**
+ * Actions a station sends rarely (a few times a day at most): in the cloud they get no WebSocket
+ * route and Lambda of their own and are answered by `$default` (the router runs the same handlers
+ * from this table). Each own route costs about 9 CloudFormation resources and a stack holds 500;
+ * the frequent actions keep theirs (cold starts and per-function grants matter there). The local
+ * runtime routes them the same way.
+ */
+export const SHARED_ROUTE_ACTIONS: ReadonlySet<string> = new Set([
+  'SignedFirmwareStatusNotification',
+  'PublishFirmwareStatusNotification',
+  'ReservationStatusUpdate',
+  'NotifyMonitoringReport',
+  'NotifyCustomerInformation',
+  'NotifyDisplayMessages',
+  'NotifyEVChargingSchedule',
+  'ClearedChargingLimit',
+  'OpenPeriodicEventStream',
+  'ClosePeriodicEventStream',
+]);
+
+/** The actions with a route of their own in routing=routes (the rest go to `$default`). */
+export const ownRouteActions = (): string[] => Object.keys(ROUTES).filter((a) => !SHARED_ROUTE_ACTIONS.has(a));

@@ -5,7 +5,7 @@ import { Annotations, Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CsmsStack } from '../../infra/csms-stack';
 import { REPO_ROOT } from '../../infra/constructs/csms-function';
-import { ROUTES } from '../../shared/ocpp/routes';
+import { ROUTES, SHARED_ROUTE_ACTIONS } from '../../shared/ocpp/routes';
 import { TABLE_LIST } from '../../shared/store/tables';
 import { listWorkflowFiles } from '../../infra/constructs/workflow-files';
 import { capacityFor } from '../../infra/constructs/capacity';
@@ -109,7 +109,8 @@ const tableAccessOf = (fnDescription: string): Record<string, string> => {
 };
 const dynamoActionsOf = (fnDescription: string): string[] => [...new Set(statementsOf(fnDescription).flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')))].sort();
 const canManageConnections = (fnDescription: string) => statementsOf(fnDescription).some((s) => actionsOf(s).includes('execute-api:ManageConnections'));
-const actionsWithEntry = Object.keys(ROUTES).filter((a) => existsSync(join(REPO_ROOT, 'functions', 'ocpp', `${a}.ts`)));
+// Rare actions are answered by $default, without a route of their own (SHARED_ROUTE_ACTIONS).
+const actionsWithEntry = Object.keys(ROUTES).filter((a) => !SHARED_ROUTE_ACTIONS.has(a) && existsSync(join(REPO_ROOT, 'functions', 'ocpp', `${a}.ts`)));
 const webSocketApiId = () => ofType('AWS::ApiGatewayV2::Api').find(([, r]) => r.Properties.ProtocolType === 'WEBSOCKET')![0];
 const httpApiId = () => ofType('AWS::ApiGatewayV2::Api').find(([, r]) => r.Properties.ProtocolType === 'HTTP')![0];
 

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROUTES } from '../../shared/ocpp/routes';
+import { ROUTES, SHARED_ROUTE_ACTIONS } from '../../shared/ocpp/routes';
 import { isKnownAction } from '../../shared/ocpp/validation';
 
 describe('the route table', () => {
@@ -18,6 +18,10 @@ describe('the route table', () => {
       // A 2.0.1 implementation serves 2.1 stations too: the action must exist in 2.1.
       if (handlers['2.0.1']) expect([action, '2.1', isKnownAction('2.1', action)]).toEqual([action, '2.1', true]);
     }
+  });
+
+  it('lets $default answer only actions it has (no stale name in SHARED_ROUTE_ACTIONS)', () => {
+    for (const action of SHARED_ROUTE_ACTIONS) expect([action, Object.hasOwn(ROUTES, action)]).toEqual([action, true]);
   });
 
   it('each entry file exports the handler for its own action', async () => {
