@@ -14,6 +14,8 @@ import { FirmwareStatusNotification, SignedFirmwareStatusNotification } from '..
 import { DiagnosticsStatusNotification, LogStatusNotification } from '../diagnostics/notification';
 import { ReservationStatusUpdate } from '../reservations/status-update';
 import { ClosePeriodicEventStream, NotifyPeriodicEventStream, OpenPeriodicEventStream } from '../periodic-streams/actions';
+import { NotifyAllowedEnergyTransfer, NotifyDERAlarm, NotifyDERStartStop, ReportDERControl } from '../der/station';
+import { BatterySwap, NotifyPriorityCharging, NotifySettlement, NotifyWebPaymentStarted, PullDynamicScheduleUpdate, VatNumberValidation } from '../ocpp21/station';
 import type { ActionHandlers } from './context';
 
 /**
@@ -52,6 +54,16 @@ export const ROUTES: Record<string, ActionHandlers> = {
   OpenPeriodicEventStream,
   NotifyPeriodicEventStream,
   ClosePeriodicEventStream,
+  NotifyAllowedEnergyTransfer,
+  NotifyDERAlarm,
+  NotifyDERStartStop,
+  ReportDERControl,
+  BatterySwap,
+  VatNumberValidation,
+  NotifyWebPaymentStarted,
+  NotifySettlement,
+  NotifyPriorityCharging,
+  PullDynamicScheduleUpdate,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);
