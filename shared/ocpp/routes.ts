@@ -86,6 +86,17 @@ export const SHARED_ROUTE_ACTIONS: ReadonlySet<string> = new Set([
   'ClearedChargingLimit',
   'OpenPeriodicEventStream',
   'ClosePeriodicEventStream',
+  // OCPP 2.1, event-like and rare.
+  'NotifyAllowedEnergyTransfer',
+  'NotifyDERAlarm',
+  'NotifyDERStartStop',
+  'ReportDERControl',
+  'BatterySwap',
+  'VatNumberValidation',
+  'NotifyWebPaymentStarted',
+  'NotifySettlement',
+  'NotifyPriorityCharging',
+  'PullDynamicScheduleUpdate',
 ]);
 
 /** The actions with a route of their own in routing=routes (the rest go to `$default`). */
