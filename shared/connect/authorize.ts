@@ -4,6 +4,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { dynamoThrottleStore, throttledUntil, throttleKeys, type ThrottleStore } from '../auth/throttle';
 import { negotiateSubprotocol, type Protocol } from '../ocpp/protocol';
 import { getChargePoint, registerIfAbsent, type RegistrationStatus } from '../store/charge-points';
+import { acceptedHashes, passwordRequired, settleConnectedPassword, type StoredPassword } from '../security/rotation';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 
 export interface ConnectRequest {
@@ -51,7 +52,10 @@ export async function authorizeConnection(req: ConnectRequest, deps: AuthDeps = 
   }
   const credentials = parseBasicAuth(req.authorization);
   if (credentials && credentials.user !== id) return { allow: false, status: 401, reason: 'Basic auth user must equal the charge point identity' };
-  if (!cp || cp.passwordHash) {
+  // A password rotation in progress accepts the new password and, until the station has used it,
+  // the old one (shared/security/rotation.ts).
+  const hashes = cp ? acceptedHashes(cp, deps.now()) : [];
+  if (!cp || passwordRequired(cp)) {
     if (!credentials) return { allow: false, status: 401, reason: cp ? 'missing password' : 'unknown charge point' };
     // Known or not, presented credentials cost one throttle read and one scrypt: the answer and
     // its timing do not tell whether the identity exists.
@@ -60,14 +64,25 @@ export async function authorizeConnection(req: ConnectRequest, deps: AuthDeps = 
     const records = await deps.throttle.read(keys);
     const until = throttledUntil(records, now);
     if (until > now) return { allow: false, status: 401, reason: `too many failed attempts from ${req.sourceIp}; refused for ${Math.ceil((until - now) / 1000)} s` };
-    const ok = await deps.verify(credentials.password, cp?.passwordHash ?? (await dummyHash()));
-    if (!cp || !ok) {
+    const matched = cp ? await firstMatch(credentials.password, hashes, deps.verify) : (await deps.verify(credentials.password, await dummyHash()), undefined);
+    if (!cp || !matched) {
       await deps.throttle.recordFailure(keys, now);
       return { allow: false, status: 401, reason: cp ? 'wrong password' : 'unknown charge point' };
     }
     if (records.pair) await deps.throttle.clear(keys.pair);
+    await settleConnectedPassword(id, matched, cp);
+  } else if (credentials && hashes.length) {
+    // No password required yet (none was set before the rotation): the new one, presented, settles it.
+    const matched = await firstMatch(credentials.password, hashes, deps.verify);
+    if (matched) await settleConnectedPassword(id, matched, cp);
   }
   return { allow: true, context: { chargePointId: id, protocol: negotiateSubprotocol(req.subprotocols) ?? '', registrationStatus: cp.registrationStatus } };
+}
+
+/** Which stored password the presented one is (current, then candidate, then previous). */
+async function firstMatch(password: string, hashes: Array<{ which: StoredPassword; hash: string }>, verify: AuthDeps['verify']): Promise<StoredPassword | undefined> {
+  for (const h of hashes) if (await verify(password, h.hash)) return h.which;
+  return undefined;
 }
 
 function sameSecret(a: string, b: string): boolean {

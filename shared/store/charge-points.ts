@@ -89,6 +89,8 @@ export async function upsertChargePoint(
     sets.push('passwordHash = :ph');
     values[':ph'] = changes.passwordHash;
   }
+  // An operator-set password ends any rotation in progress (shared/security/rotation.ts).
+  if (changes.passwordHash !== undefined) removes.push('passwordCandidate', 'passwordPrevious');
   if (changes.settings) {
     sets.push('settings = :settings');
     values[':settings'] = changes.settings;

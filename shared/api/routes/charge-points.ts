@@ -1,4 +1,5 @@
 import { hashPassword } from '../../auth/password';
+import { rotationStatus } from '../../security/rotation';
 import { isValidIdentity } from '../../auth/identity';
 import { closeConnection, connectionActivity } from '../../lambda/post';
 import {
@@ -24,6 +25,8 @@ export function chargePointView(cp: ChargePoint) {
     chargePointId: cp.chargePointId,
     registrationStatus: cp.registrationStatus,
     hasPassword: !!cp.passwordHash,
+    /** A password change in progress (shared/security/rotation.ts): Sent, AwaitingReconnect. */
+    passwordRotation: rotationStatus(cp),
     connected: !!liveConnectionId(cp),
     protocol: cp.protocol,
     connectedAt: cp.connectedAt,
