@@ -6,6 +6,7 @@ import { refuseReason } from '../shared/lambda/gauges';
 import { metrics } from '../shared/lambda/metrics';
 import { lambda } from '../shared/lambda/middy';
 import { log, setLogKeys } from '../shared/log';
+import { CERT_HEADERS, TRANSPORT_HEADER } from '../shared/security/profiles';
 
 const header = (h: Record<string, string | undefined> | null, name: string) =>
   Object.entries(h ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
@@ -19,6 +20,13 @@ export const handler = lambda('authorizer', async (event: APIGatewayRequestAutho
     subprotocols: header(event.headers, 'sec-websocket-protocol'),
     originSecret: header(event.headers, 'x-origin-verify'),
     sourceIp: event.requestContext?.identity?.sourceIp,
+    transport: header(event.headers, TRANSPORT_HEADER),
+    clientCertificate: {
+      subject: header(event.headers, CERT_HEADERS.subject),
+      issuer: header(event.headers, CERT_HEADERS.issuer),
+      serial: header(event.headers, CERT_HEADERS.serial),
+      sha256: header(event.headers, CERT_HEADERS.sha256),
+    },
   });
   if (!decision.allow) {
     log.info('connection refused', { reason: decision.reason });

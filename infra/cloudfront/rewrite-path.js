@@ -9,8 +9,30 @@
 // query, as "%25" when it did not (then the authorizer decodes cpid itself; shared/edge.ts).
 // The same file runs in the local gateway emulator (infra/local/cloudfront-function.ts), so the
 // rewrite is tested locally with both behaviours.
+//
+// Security profile 3 (viewer mTLS, docs/security.md): headers named x-csms-* are ours. Any the
+// viewer sent are deleted; then the certificate CloudFront verified against the trust store (the
+// CloudFront-Viewer-Cert-* headers it adds) is copied into x-csms-client-cert-*. The authorizer
+// trusts them only together with the origin secret.
+var CERT_HEADERS = {
+  'cloudfront-viewer-cert-subject': 'x-csms-client-cert-subject',
+  'cloudfront-viewer-cert-issuer': 'x-csms-client-cert-issuer',
+  'cloudfront-viewer-cert-serial-number': 'x-csms-client-cert-serial',
+  'cloudfront-viewer-cert-sha256': 'x-csms-client-cert-sha256',
+};
 function handler(event) {
   var request = event.request;
+  var headers = request.headers || {};
+  var name;
+  for (name in headers) {
+    if (name.indexOf('x-csms-') === 0) delete headers[name];
+  }
+  if (headers['cloudfront-viewer-cert-present'] && headers['cloudfront-viewer-cert-present'].value === '1') {
+    for (name in CERT_HEADERS) {
+      if (headers[name]) headers[CERT_HEADERS[name]] = { value: headers[name].value };
+    }
+  }
+  request.headers = headers;
   var match = /^\/ocpp\/([^\/]+)\/?$/.exec(request.uri);
   if (!match) {
     return { statusCode: 404, statusDescription: 'Not Found' };

@@ -106,7 +106,8 @@ export class Edge extends Construct {
           originPath: `/${props.stageName}`,
           protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [OriginSslPolicy.TLS_V1_2],
-          customHeaders: { [ORIGIN_HEADER]: props.originSecret },
+          // x-csms-transport: the viewer policy is HTTPS only, so every charge point came over TLS (security profiles, shared/security/profiles.ts).
+          customHeaders: { [ORIGIN_HEADER]: props.originSecret, 'x-csms-transport': 'tls' },
           readTimeout: Duration.seconds(30),
         }),
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,

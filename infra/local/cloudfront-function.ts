@@ -32,7 +32,9 @@ export function viewerRequest(
   rewrite: (event: { request: CfRequest }) => CfResult,
   rawUrl: string,
   values: QueryValues,
-): { statusCode: number; statusDescription?: string } | { query: Record<string, string> } {
+  /** Viewer headers (lower-case names), with the CloudFront-Viewer-Cert-* ones CloudFront adds. */
+  viewerHeaders: Record<string, string> = {},
+): { statusCode: number; statusDescription?: string } | { query: Record<string, string>; headers: Record<string, string> } {
   const q = rawUrl.indexOf('?');
   const uri = q < 0 ? rawUrl : rawUrl.slice(0, q);
   const querystring: CfRequest['querystring'] = {};
@@ -40,10 +42,11 @@ export function viewerRequest(
     const eq = part.indexOf('=');
     querystring[eq < 0 ? part : part.slice(0, eq)] = { value: eq < 0 ? '' : part.slice(eq + 1) };
   }
-  const out = rewrite({ request: { uri, querystring, headers: {} } });
+  const headers = Object.fromEntries(Object.entries(viewerHeaders).map(([k, v]) => [k.toLowerCase(), { value: v }]));
+  const out = rewrite({ request: { uri, querystring, headers } });
   if ('statusCode' in out) return out;
   const originQuery = Object.entries(out.querystring).map(([k, v]) => `${k}=${v.value}`).join('&');
-  return { query: apiGatewayQuery(originQuery, values) };
+  return { query: apiGatewayQuery(originQuery, values), headers: Object.fromEntries(Object.entries(out.headers ?? {}).map(([k, v]) => [k, v.value])) };
 }
 
 /** API Gateway's `queryStringParameters` from an origin query string (last value wins). */

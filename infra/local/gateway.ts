@@ -4,6 +4,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { loadRewriteFunction, type QueryValues, viewerRequest } from './cloudfront-function';
 import { lambdaContext } from './lambda-context';
+import { viewerCertificate } from './tls';
+import { TRANSPORT_HEADER } from '../../shared/security/profiles';
 
 /** A Lambda handler as the gateway invokes it. */
 export type LambdaHandler = (event: any, context: any) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -134,8 +136,13 @@ export class GatewayEmulator {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    // CloudFront (the function, then the origin URL built verbatim from its result), then API Gateway's query parsing.
-    const rewritten = viewerRequest(this.rewrite, req.url ?? '/', this.limits.queryValues ?? 'decoded');
+    // CloudFront: viewer mTLS (a presented certificate the trust store does not verify is refused;
+    // a verified one becomes CloudFront-Viewer-Cert-* headers, which CloudFront sets itself), the
+    // function, the origin URL built verbatim from its result; then API Gateway's query parsing.
+    const viewerCert = viewerCertificate(req.socket);
+    if ('refuse' in viewerCert) return reject(socket, 403, 'Forbidden');
+    const viewerHeaders = Object.fromEntries(Object.entries(flatHeaders(req)).filter(([k]) => !k.startsWith('cloudfront-viewer-')));
+    const rewritten = viewerRequest(this.rewrite, req.url ?? '/', this.limits.queryValues ?? 'decoded', { ...viewerHeaders, ...viewerCert.headers });
     if ('statusCode' in rewritten) return reject(socket, rewritten.statusCode, rewritten.statusDescription ?? '');
     // API Gateway's connection rate limit: 429 before any Lambda runs, so stations back off.
     if (this.connectBucket && !this.connectBucket.take()) {
@@ -143,7 +150,8 @@ export class GatewayEmulator {
     }
 
     const connectionId = randomBytes(12).toString('base64');
-    const headers = flatHeaders(req);
+    // The origin custom header CloudFront adds (infra/constructs/edge.ts): how the viewer connected.
+    const headers = { ...rewritten.headers, [TRANSPORT_HEADER]: (req.socket as { encrypted?: boolean }).encrypted ? 'tls' : 'plain' };
     const query = rewritten.query;
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const requestContext = { ...this.baseContext(connectionId, '$connect', 'CONNECT'), identity: { sourceIp, userAgent: String(req.headers['user-agent'] ?? '') } };

@@ -8,6 +8,9 @@ async function main() {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       routing: { type: 'string' },
+      tls: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
   });
   const csms = await startLocal({
@@ -16,11 +19,16 @@ async function main() {
     routing: values.routing === 'dispatcher' ? 'dispatcher' : 'routes',
     // As the stack: 2.x stations get GetTransactionStatus about held transactions 5 s after a reconnect.
     env: { CSMS_RECONNECT_TX_CHECK_S: process.env.CSMS_RECONNECT_TX_CHECK_S ?? '5' },
+    tls: values.tls || values['tls-cert'] || values['tls-key'] ? { certFile: values['tls-cert'], keyFile: values['tls-key'] } : undefined,
   });
   console.log(`OCPP CSMS running locally${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory; --data-dir DIR keeps data)'}`);
   for (const base of csms.urls) {
     console.log(`  Charge points connect to: ${base.replace('http', 'ws')}/ocpp/{chargePointId}   (subprotocols ocpp1.6, ocpp2.0, ocpp2.0.1, ocpp2.1)`);
   }
+  if (csms.secureChargePointUrl) {
+    console.log(`  With TLS (profiles 2, 3):  ${csms.secureChargePointUrl}/{chargePointId}   (client certificates from the CSMS CA for profile 3)`);
+  }
+  console.log(`  CSMS CA certificate:      ${csms.caDir}/csms-ca.pem`);
   for (const base of csms.urls) console.log(`  Operator API:             ${base}/api`);
   if (csms.apiToken) {
     console.log(`  The operator API needs:   Authorization: Bearer ${csms.apiTokenGenerated ? csms.apiToken : '$CSMS_API_TOKEN'}`);

@@ -1,4 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
@@ -25,6 +29,12 @@ export interface LocalOptions {
   onStorageFailure?: (error: Error) => void;
   /** Whether the emulated API Gateway percent-decodes query values (`decoded`, default) or not (`raw`): AWS does not document it. */
   gatewayQueryValues?: QueryValues;
+  /**
+   * Also serve wss:// (and https://) on `port` (default TLS_PORT or 8443; 0 picks a free one), with a
+   * server certificate issued by the CSMS CA or the given files; client certificates are asked for
+   * (security profile 3). docs/security.md.
+   */
+  tls?: boolean | { port?: number; certFile?: string; keyFile?: string };
 }
 
 export interface LocalCsms {
@@ -46,6 +56,12 @@ export interface LocalCsms {
   /** The Step Functions runner behind SFN_ENDPOINT (/sfn) and the diagnostics upload endpoint (/uploads). */
   stepFunctions: LocalStepFunctions;
   uploads: LocalUploads;
+  /** The CSMS CA (PEM) and the directory that holds it (the data directory's `ca/`, or a temporary one). */
+  caCertificatePem: string;
+  caDir: string;
+  /** With `tls`: its port and wss://…/ocpp. */
+  tlsPort?: number;
+  secureChargePointUrl?: string;
   close: () => Promise<void>;
 }
 
@@ -73,6 +89,13 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   const loopback = isLoopbackAddress(host);
   const server: Server = createServer();
 
+  // The CSMS CA: in the data directory (kept), or a temporary one for an in-memory run.
+  const tempCa = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'csms-ca-'));
+  const caDir = opts.dataDir ? join(opts.dataDir, 'ca') : tempCa!;
+  const tlsOpts = opts.tls ? (typeof opts.tls === 'object' ? opts.tls : {}) : undefined;
+  const { localTlsFiles } = await import('./tls');
+  const tlsFiles = await localTlsFiles(caDir, { certFile: tlsOpts?.certFile, keyFile: tlsOpts?.keyFile, hosts: [host] });
+
   const stepFunctions = new LocalStepFunctions({ ...opts.stepFunctions, region: process.env.AWS_REGION ?? 'us-east-1' });
   const uploads = await LocalUploads.create(opts.dataDir);
   // The environment the stack gives the Lambdas, pointed at the local stand-ins (the endpoints
@@ -83,6 +106,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     CSMS_AUTO_REGISTER: process.env.CSMS_AUTO_REGISTER ?? 'true',
+    CSMS_CA_CERT_FILE: tlsFiles.caCert,
+    CSMS_CA_KEY_FILE: tlsFiles.caKey,
     ...stepFunctions.environment(),
     ...opts.env,
   });
@@ -119,7 +144,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
   gateway.attach(server);
   // CloudWatch's stand-in: the sums of the EMF records the handlers in this process wrote (shared/lambda/metrics.ts).
   const { metricTotals } = await import('../../shared/lambda/metrics');
-  server.on('request', (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '';
     // The stand-ins the handlers call (@connections, Step Functions) are for this process only.
     const internal = /^(?:\/[^/]+)?\/@connections\//.test(url) || url === '/sfn' || url.startsWith('/sfn/') || url === '/metrics';
@@ -139,7 +164,15 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     if (url.startsWith('/uploads/')) return uploads.handle(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'NotFound', message: 'Charge points connect to /ocpp/{chargePointId}; the operator API is under /api' }));
-  });
+  };
+  server.on('request', onRequest);
+  // wss:// as CloudFront with viewer mTLS in "optional" mode (infra/local/tls.ts): the CSMS CA is the trust store.
+  let tlsServer: TlsServer | undefined;
+  if (tlsOpts) {
+    tlsServer = createTlsServer({ key: tlsFiles.key, cert: tlsFiles.cert, ca: [tlsFiles.ca], requestCert: true, rejectUnauthorized: false });
+    gateway.attach(tlsServer as unknown as Server);
+    tlsServer.on('request', onRequest);
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -159,6 +192,14 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
       resolve();
     });
   });
+  if (tlsServer) {
+    const t = tlsServer;
+    await new Promise<void>((resolve, reject) => {
+      t.once('error', reject);
+      t.listen(tlsOpts?.port ?? Number(process.env.TLS_PORT ?? 8443), host, () => resolve());
+    });
+  }
+  const tlsPort = tlsServer ? (tlsServer.address() as AddressInfo).port : undefined;
   const port = (server.address() as AddressInfo).port;
   const urls = reachableHosts(host).map((h) => `http://${urlHost(h)}:${port}`);
   const base = urls[0];
@@ -175,6 +216,10 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     gateway,
     stepFunctions,
     uploads,
+    caCertificatePem: tlsFiles.ca,
+    caDir,
+    tlsPort,
+    secureChargePointUrl: tlsPort === undefined ? undefined : `wss://${urlHost(loopback ? host : '127.0.0.1')}:${tlsPort}/ocpp`,
     close: async () => {
       await stepFunctions.close();
       await gateway.close();
@@ -182,6 +227,14 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
         server.close(() => r());
         server.closeAllConnections();
       });
+      if (tlsServer) {
+        const t = tlsServer;
+        await new Promise<void>((r) => {
+          t.close(() => r());
+          t.closeAllConnections();
+        });
+      }
+      if (tempCa) rmSync(tempCa, { recursive: true, force: true });
       await dynamo.close();
       await uploads.close();
     },

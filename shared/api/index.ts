@@ -11,8 +11,9 @@ import { deviceModelRoutes } from './routes/device-model';
 import { eventRoutes } from './routes/events';
 import { smartChargingRoutes } from './routes/smart-charging';
 import { periodicStreamRoutes } from './routes/periodic-streams';
+import { securityRoutes } from './routes/security';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

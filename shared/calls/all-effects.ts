@@ -14,3 +14,4 @@ import '../reservations/effects';
 import '../local-list/effects';
 import '../transactions/reconcile';
 import '../periodic-streams/effects';
+import '../security/effects';

@@ -12,6 +12,7 @@ import { clearConnection, getChargePoint, isConditionFailure, liveConnectionId, 
 import { getCallResult, type CallResult } from '../store/call-results';
 import { tableName } from '../store/tables';
 import { logExchange } from '../store/message-log';
+import { redactSecrets } from '../security/passwords';
 import { GuardRejection, runGuards } from './guards';
 import './all-effects'; // registers the guards (and effects) of every domain module
 
@@ -72,7 +73,8 @@ export async function sendCall(chargePointId: string, action: string, payload: u
   const pending: PendingCall = {
     messageId: randomUUID(),
     action,
-    payload,
+    // A password the call carries is never stored (shared/security/passwords.ts).
+    payload: redactSecrets(action, payload),
     connectionId,
     sentAt: new Date(now).toISOString(),
     expiresAtMs: deadline,

@@ -72,7 +72,7 @@ export function liveConnectionId(cp: ChargePoint | undefined, now = Date.now()):
 /** Creates or updates the registry entry an operator manages (password, registration status). */
 export async function upsertChargePoint(
   chargePointId: string,
-  changes: { passwordHash?: string | null; registrationStatus?: RegistrationStatus; settings?: Record<string, unknown> },
+  changes: { passwordHash?: string | null; registrationStatus?: RegistrationStatus; settings?: Record<string, unknown>; securityProfile?: number },
   now = new Date(),
 ): Promise<{ item: ChargePoint; created: boolean }> {
   const sets = ['createdAt = if_not_exists(createdAt, :now)', 'statuses = if_not_exists(statuses, :empty)',
@@ -88,6 +88,12 @@ export async function upsertChargePoint(
   else if (changes.passwordHash) {
     sets.push('passwordHash = :ph');
     values[':ph'] = changes.passwordHash;
+  }
+  // An operator-set password ends any rotation in progress (shared/security/rotation.ts).
+  if (changes.passwordHash !== undefined) removes.push('passwordCandidate', 'passwordPrevious');
+  if (changes.securityProfile !== undefined) {
+    sets.push('securityProfile = :sp');
+    values[':sp'] = changes.securityProfile;
   }
   if (changes.settings) {
     sets.push('settings = :settings');

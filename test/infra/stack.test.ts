@@ -386,7 +386,7 @@ describe('CloudFront', () => {
     expect(origin.asObject()).toMatchObject({
       OriginPath: '/ocpp',
       CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] },
-      OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: expect.anything() }],
+      OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: expect.anything() }, { HeaderName: 'x-csms-transport', HeaderValue: 'tls' }],
     });
     expect(refsIn(origin.asObject().DomainName)).toContain(webSocketApiId());
   });
@@ -395,7 +395,7 @@ describe('CloudFront', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     const header = new Capture();
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ Origins: [Match.objectLike({ OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: header }] })] }),
+      DistributionConfig: Match.objectLike({ Origins: [Match.objectLike({ OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: header }, { HeaderName: 'x-csms-transport', HeaderValue: 'tls' }] })] }),
     });
     expect(JSON.stringify(header.asObject())).toContain('{{resolve:secretsmanager:');
     const [, authorizer] = functionByDescription('OCPP $connect authorizer: origin secret, identity, registration, Basic auth');

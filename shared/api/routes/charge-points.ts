@@ -1,4 +1,6 @@
 import { hashPassword } from '../../auth/password';
+import { rotationStatus } from '../../security/rotation';
+import { securityProfileOf, type SecurityProfile } from '../../security/profiles';
 import { isValidIdentity } from '../../auth/identity';
 import { closeConnection, connectionActivity } from '../../lambda/post';
 import {
@@ -16,6 +18,7 @@ const CHARGE_POINT_BODY = object({
   password: { type: ['string', 'null'], description: 'password must be a string of 8 to 40 characters (or null to remove it)' },
   registrationStatus: { type: 'string', description: `registrationStatus must be one of ${REGISTRATION_STATUSES.join(', ')}` },
   settings: { type: 'object', description: 'settings must be an object' },
+  securityProfile: { type: 'integer', minimum: 0, maximum: 3, description: 'securityProfile must be 0, 1, 2 or 3 (docs/security.md)' },
 }, [], { description: 'Body must be a JSON object' });
 
 /** What an operator sees of a charge point: never the password hash. */
@@ -24,6 +27,10 @@ export function chargePointView(cp: ChargePoint) {
     chargePointId: cp.chargePointId,
     registrationStatus: cp.registrationStatus,
     hasPassword: !!cp.passwordHash,
+    /** A password change in progress (shared/security/rotation.ts): Sent, AwaitingReconnect. */
+    passwordRotation: rotationStatus(cp),
+    /** 0-3, or absent: Basic auth when a password is set (shared/security/profiles.ts). */
+    securityProfile: securityProfileOf(cp),
     connected: !!liveConnectionId(cp),
     protocol: cp.protocol,
     connectedAt: cp.connectedAt,
@@ -88,7 +95,7 @@ export const chargePointRoutes: Route[] = [
     handle: async ({ params, body }) => {
       if (!isValidIdentity(params.id)) throw badRequest('Charge point id must be 1-48 printable ASCII characters without ":"');
       const b = requireObject(body);
-      const unknown = Object.keys(b).filter((k) => !['password', 'registrationStatus', 'settings'].includes(k));
+      const unknown = Object.keys(b).filter((k) => !['password', 'registrationStatus', 'settings', 'securityProfile'].includes(k));
       if (unknown.length) throw badRequest(`Unknown field(s): ${unknown.join(', ')}`);
       if (b.password !== undefined && b.password !== null && (typeof b.password !== 'string' || b.password.length < 8 || b.password.length > 40)) {
         // 1.6 security whitepaper / 2.0.1 A01: passwords are 16-40 characters; we accept 8+ for legacy stations.
@@ -103,10 +110,11 @@ export const chargePointRoutes: Route[] = [
         passwordHash: b.password === null ? null : typeof b.password === 'string' ? await hashPassword(b.password) : undefined,
         registrationStatus: b.registrationStatus as RegistrationStatus | undefined,
         settings: b.settings as Record<string, unknown> | undefined,
+        securityProfile: b.securityProfile as SecurityProfile | undefined,
       });
       // The registration status travels in the connection's authorizer context: reconnect to apply a change.
       const live = liveConnectionId(before);
-      if (live && (before?.registrationStatus !== item.registrationStatus || typeof b.password === 'string')) await closeConnection(live);
+      if (live && (before?.registrationStatus !== item.registrationStatus || typeof b.password === 'string' || securityProfileOf(before) !== securityProfileOf(item))) await closeConnection(live);
       return ok(chargePointView(item), created ? 201 : 200);
     },
   },
