@@ -163,9 +163,14 @@ describe('WebSocket API', () => {
   });
 
   it('lets an action without its entry file fall back to $default, with a synth warning', () => {
-    const missing = Object.keys(ROUTES).filter((a) => !actionsWithEntry.includes(a));
+    const missing = Object.keys(ROUTES).filter((a) => !SHARED_ROUTE_ACTIONS.has(a) && !actionsWithEntry.includes(a));
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('does not exist: .* is answered by \\$default'));
     expect(warnings).toHaveLength(missing.length);
+  });
+
+  it('gives the rare actions (SHARED_ROUTE_ACTIONS) no route: $default answers them', () => {
+    expect(SHARED_ROUTE_ACTIONS.size).toBeGreaterThan(0);
+    for (const action of SHARED_ROUTE_ACTIONS) expect([action, route(webSocketApiId(), action)]).toEqual([action, undefined]);
   });
 
   it('authorizes $connect with the Lambda REQUEST authorizer on ?cpid', () => {
