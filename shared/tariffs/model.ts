@@ -120,3 +120,6 @@ export function tariffProblems(t: unknown): string[] {
 function validZone(z: string): boolean {
   try { new Intl.DateTimeFormat('en-US', { timeZone: z }); return true; } catch { return false; }
 }
+
+/** A tariff id as the API takes it: OCPI CiString(36), printable ASCII without spaces or "/". */
+export const isTariffId = (v: unknown): v is string => typeof v === 'string' && /^[\x21-\x2e\x30-\x7e]{1,36}$/.test(v);

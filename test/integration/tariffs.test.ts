@@ -1,4 +1,5 @@
 import { bootCsms } from '../support/local';
+import { newId, strictClient } from '../support/clients';
 
 /** The operator API of OCPI 2.2.1 tariffs (docs/tariffs.md). */
 let csms: Awaited<ReturnType<typeof bootCsms>>;
@@ -51,4 +52,59 @@ it('refuses invalid tariffs with 400 and a message naming the problem', async ()
   }
   expect((await api.get('/tariffs/T-BAD')).status).toBe(404);
   expect((await api.get('/tariffs/with%20space')).status).toBe(400);
+});
+
+describe('which tariff a session gets (fixed at its start)', () => {
+  const energy = (price: number) => ({ currency: 'EUR', elements: [{ price_components: [{ type: 'ENERGY', price, step_size: 1 }] }] });
+  let seq = 0;
+  const tag = () => `TT${process.pid % 1000}${++seq}${Math.random().toString(36).slice(2, 6)}`.toUpperCase().slice(0, 20);
+  async function start16(cpId: string, idTag: string) {
+    const cp = await strictClient(csms.chargePointUrl, cpId, 'ocpp1.6');
+    expect((await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' })).status).toBe('Accepted');
+    const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag, meterStart: 0, timestamp: new Date().toISOString() });
+    return { cp, transactionId: transactionId as number };
+  }
+  const txOf = async (id: number) => (await csms.api.get(`/transactions/${id}`)).body;
+
+  it('the id tag\'s tariff, else the charge point\'s, else "default"; none → no tariff', async () => {
+    const api = csms.api;
+    await api.put('/tariffs/CARD', energy(0.2));
+    await api.put('/tariffs/SITE', energy(0.4));
+    const cardTag = tag(), plainTag = tag();
+    expect((await api.put(`/id-tags/${cardTag}`, { status: 'Accepted', tariffId: 'CARD' })).body.tariffId).toBe('CARD');
+    await api.put(`/id-tags/${plainTag}`, { status: 'Accepted' });
+    const siteCp = newId(), plainCp = newId();
+    expect((await api.put(`/charge-points/${siteCp}`, { tariffId: 'SITE' })).body.tariffId).toBe('SITE');
+
+    const a = await start16(siteCp, cardTag);
+    expect(await txOf(a.transactionId)).toMatchObject({ tariffId: 'CARD', tariffSource: 'idTag' });
+    const b = await start16(siteCp, plainTag);
+    expect(await txOf(b.transactionId)).toMatchObject({ tariffId: 'SITE', tariffSource: 'chargePoint' });
+    const c = await start16(plainCp, plainTag);
+    expect((await txOf(c.transactionId)).tariffId).toBeUndefined();
+    await c.cp.close();
+
+    await api.put('/tariffs/default', energy(0.3));
+    const d = await start16(plainCp, plainTag);
+    expect(await txOf(d.transactionId)).toMatchObject({ tariffId: 'default', tariffSource: 'default' });
+    // A tag naming a tariff that does not exist falls back as if it named none.
+    const ghostTag = tag();
+    await api.put(`/id-tags/${ghostTag}`, { status: 'Accepted', tariffId: 'NO-SUCH' });
+    await d.cp.close();
+    const e = await start16(siteCp, ghostTag);
+    expect(await txOf(e.transactionId)).toMatchObject({ tariffId: 'SITE', tariffSource: 'chargePoint' });
+
+    // A change of the tag's tariff applies to the next session, not the running one.
+    await api.put(`/id-tags/${cardTag}`, { status: 'Accepted', tariffId: 'SITE' });
+    // (the newest connection of that charge point is e's)
+    await e.cp.call('MeterValues', { connectorId: 1, transactionId: a.transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '10' }] }] });
+    await e.cp.call('StopTransaction', { transactionId: a.transactionId, meterStop: 100, timestamp: new Date().toISOString() });
+    expect(await txOf(a.transactionId)).toMatchObject({ tariffId: 'CARD', tariffSource: 'idTag' });
+    for (const x of [a, b, e]) await x.cp.close().catch(() => undefined);
+  });
+
+  it('refuses a malformed tariffId on id tags and charge points', async () => {
+    expect((await csms.api.put(`/id-tags/${tag()}`, { status: 'Accepted', tariffId: 'a/b' })).status).toBe(400);
+    expect((await csms.api.put(`/charge-points/${newId()}`, { tariffId: 42 })).status).toBe(400);
+  });
 });
