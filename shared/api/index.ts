@@ -12,8 +12,9 @@ import { eventRoutes } from './routes/events';
 import { smartChargingRoutes } from './routes/smart-charging';
 import { periodicStreamRoutes } from './routes/periodic-streams';
 import { securityRoutes } from './routes/security';
+import { tariffRoutes } from './routes/tariffs';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...tariffRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

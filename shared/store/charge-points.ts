@@ -49,6 +49,8 @@ export interface ChargePoint {
   pendingCall?: PendingCall;
   /** Per charge point settings (e.g. voltage, phases for A↔W conversion). */
   settings?: Record<string, unknown>;
+  /** The tariff of sessions on this charge point when the id tag names none (docs/tariffs.md). */
+  tariffId?: string;
 }
 
 const table = () => tableName('chargePoints');
@@ -72,7 +74,7 @@ export function liveConnectionId(cp: ChargePoint | undefined, now = Date.now()):
 /** Creates or updates the registry entry an operator manages (password, registration status). */
 export async function upsertChargePoint(
   chargePointId: string,
-  changes: { passwordHash?: string | null; registrationStatus?: RegistrationStatus; settings?: Record<string, unknown>; securityProfile?: number },
+  changes: { passwordHash?: string | null; registrationStatus?: RegistrationStatus; settings?: Record<string, unknown>; securityProfile?: number; tariffId?: string | null },
   now = new Date(),
 ): Promise<{ item: ChargePoint; created: boolean }> {
   const sets = ['createdAt = if_not_exists(createdAt, :now)', 'statuses = if_not_exists(statuses, :empty)',
@@ -98,6 +100,11 @@ export async function upsertChargePoint(
   if (changes.settings) {
     sets.push('settings = :settings');
     values[':settings'] = changes.settings;
+  }
+  if (changes.tariffId === null) removes.push('tariffId');
+  else if (changes.tariffId) {
+    sets.push('tariffId = :tariffId');
+    values[':tariffId'] = changes.tariffId;
   }
   const out = await db().send(new UpdateCommand({
     TableName: table(),

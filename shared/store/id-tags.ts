@@ -26,6 +26,8 @@ export interface IdTagRecord {
   parentIdTag?: string;
   /** Per-tag override of CSMS_ALLOW_CONCURRENT_TX. */
   allowConcurrentTx?: boolean;
+  /** The tariff of this driver's sessions (docs/tariffs.md "Which tariff a session gets"). */
+  tariffId?: string;
   createdAt: string;
   updatedAt: string;
 }

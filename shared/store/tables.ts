@@ -142,6 +142,12 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
     purpose: 'Security events, NotifyEvent reports and anomalies (e.g. unknown transaction ids)',
   },
+  tariffs: {
+    name: 'Tariffs',
+    envVar: 'TARIFFS_TABLE',
+    partitionKey: S('tariffId'),
+    purpose: 'OCPI 2.2.1 tariffs the operator defines; a session keeps a copy of the one it started with',
+  },
 } satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

@@ -1,5 +1,6 @@
 import type { TransactionRecord } from '../store/transactions';
 import { reconciliationView } from './reconcile';
+import { pricingView } from '../tariffs/view';
 
 /**
  * What an operator sees of a transaction: 1.6 ids as integers with connectorId,
@@ -34,6 +35,7 @@ export function transactionView(t: TransactionRecord) {
     eventCount: t.eventCount,
     protocolVersion: t.version,
     ...reconciliationView(t),
+    ...pricingView(t),
   };
 }
 export type TransactionView = ReturnType<typeof transactionView>;

@@ -295,7 +295,7 @@ describe('7. transaction hooks run at least once, independently, and count failu
       expect(calls).toEqual({ flaky: 2, steady: 1 });
       await cp.call('StartTransaction', start);
       expect(calls).toEqual({ flaky: 2, steady: 1 });
-      expect((await getTransaction(id, String(first.transactionId)))?.hooksDone).toEqual(new Set(['started:test-flaky', 'started:test-steady']));
+      expect([...((await getTransaction(id, String(first.transactionId)))?.hooksDone ?? [])].filter((h) => h.startsWith('started:test-')).sort()).toEqual(['started:test-flaky', 'started:test-steady']); // other blocks' hooks (e.g. tariff) are marked too
       await cp.close();
     } finally {
       spy.mockRestore();

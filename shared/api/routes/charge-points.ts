@@ -11,6 +11,7 @@ import { listVariables } from '../../store/device-model';
 import { listMessages } from '../../store/message-log';
 import { listActiveTransactions } from '../../store/transactions';
 import { transactionView } from '../../transactions/view';
+import { isTariffId } from '../../tariffs/model';
 import { badRequest, CHARGE_POINT_ID, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, type Route } from '../http';
 
 const ID = object({ id: CHARGE_POINT_ID });
@@ -19,6 +20,7 @@ const CHARGE_POINT_BODY = object({
   registrationStatus: { type: 'string', description: `registrationStatus must be one of ${REGISTRATION_STATUSES.join(', ')}` },
   settings: { type: 'object', description: 'settings must be an object' },
   securityProfile: { type: 'integer', minimum: 0, maximum: 3, description: 'securityProfile must be 0, 1, 2 or 3 (docs/security.md)' },
+  tariffId: { type: ['string', 'null'], description: 'tariffId must be the id of a tariff (1 to 36 characters) or null' },
 }, [], { description: 'Body must be a JSON object' });
 
 /** What an operator sees of a charge point: never the password hash. */
@@ -40,6 +42,7 @@ export function chargePointView(cp: ChargePoint) {
     bootedAt: cp.bootedAt,
     connectors: cp.statuses ?? {},
     settings: cp.settings ?? {},
+    tariffId: cp.tariffId,
     /** Availability the CSMS asked for and the answers (shared/availability). */
     availability: (cp as ChargePoint & { availability?: Record<string, unknown> }).availability ?? {},
     createdAt: cp.createdAt,
@@ -95,7 +98,7 @@ export const chargePointRoutes: Route[] = [
     handle: async ({ params, body }) => {
       if (!isValidIdentity(params.id)) throw badRequest('Charge point id must be 1-48 printable ASCII characters without ":"');
       const b = requireObject(body);
-      const unknown = Object.keys(b).filter((k) => !['password', 'registrationStatus', 'settings', 'securityProfile'].includes(k));
+      const unknown = Object.keys(b).filter((k) => !['password', 'registrationStatus', 'settings', 'securityProfile', 'tariffId'].includes(k));
       if (unknown.length) throw badRequest(`Unknown field(s): ${unknown.join(', ')}`);
       if (b.password !== undefined && b.password !== null && (typeof b.password !== 'string' || b.password.length < 8 || b.password.length > 40)) {
         // 1.6 security whitepaper / 2.0.1 A01: passwords are 16-40 characters; we accept 8+ for legacy stations.
@@ -105,12 +108,14 @@ export const chargePointRoutes: Route[] = [
         throw badRequest(`registrationStatus must be one of ${REGISTRATION_STATUSES.join(', ')}`);
       }
       if (b.settings !== undefined && (typeof b.settings !== 'object' || b.settings === null || Array.isArray(b.settings))) throw badRequest('settings must be an object');
+      if (b.tariffId !== undefined && b.tariffId !== null && !isTariffId(b.tariffId)) throw badRequest('tariffId must be the id of a tariff (1 to 36 characters) or null');
       const before = await getChargePoint(params.id, true);
       const { item, created } = await upsertChargePoint(params.id, {
         passwordHash: b.password === null ? null : typeof b.password === 'string' ? await hashPassword(b.password) : undefined,
         registrationStatus: b.registrationStatus as RegistrationStatus | undefined,
         settings: b.settings as Record<string, unknown> | undefined,
         securityProfile: b.securityProfile as SecurityProfile | undefined,
+        tariffId: b.tariffId as string | null | undefined,
       });
       // The registration status travels in the connection's authorizer context: reconnect to apply a change.
       const live = liveConnectionId(before);

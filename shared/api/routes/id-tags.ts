@@ -2,6 +2,7 @@ import { appliesTo } from '../../authorization/matching';
 import { authorizationSettings } from '../../authorization/settings';
 import { parseTokenName, registrationName, registrationOf, tokenKey, type TokenRef } from '../../authorization/tokens';
 import { deleteIdTag, getIdTag, ID_TAG_STATUSES, listIdTags, putIdTag, type IdTagRecord, type IdTagStatus } from '../../store/id-tags';
+import { isTariffId } from '../../tariffs/model';
 import { badRequest, decodeToken, encodeToken, limitParam, NO_QUERY, notFound, object, ok, PAGE_QUERY, requireObject, text, type Route } from '../http';
 
 const TAG = object({ idTag: text(80, 'idTag must be 1 to 36 characters (1.6 stations use at most 20), optionally prefixed by an IdTokenEnumType and ":"') });
@@ -11,6 +12,7 @@ const ID_TAG_BODY = object({
   parentIdTag: { type: ['string', 'null'], description: 'parentIdTag must be a string' },
   allowConcurrentTx: { type: ['boolean', 'null'], description: 'allowConcurrentTx must be true or false' },
   type: { type: 'string', description: 'type must be an OCPP 2.0.1 IdTokenType, e.g. ISO14443, ISO15693, Local, KeyCode' },
+  tariffId: { type: ['string', 'null'], description: 'tariffId must be the id of a tariff (1 to 36 characters) or null' },
 }, ['status'], { description: 'Body must be a JSON object' });
 
 /**
@@ -46,6 +48,7 @@ export function idTagView(r: IdTagRecord, now = Date.now()) {
     expiryDate: r.expiryDate,
     parentIdTag: r.parentIdTag,
     allowConcurrentTx: r.allowConcurrentTx,
+    tariffId: r.tariffId,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
@@ -53,7 +56,7 @@ export function idTagView(r: IdTagRecord, now = Date.now()) {
 
 function parseBody(body: unknown) {
   const b = requireObject(body);
-  const unknown = Object.keys(b).filter((k) => !['status', 'expiryDate', 'parentIdTag', 'allowConcurrentTx', 'type'].includes(k));
+  const unknown = Object.keys(b).filter((k) => !['status', 'expiryDate', 'parentIdTag', 'allowConcurrentTx', 'type', 'tariffId'].includes(k));
   if (unknown.length) throw badRequest(`Unknown field(s): ${unknown.join(', ')}`);
   if (!ID_TAG_STATUSES.includes(b.status as IdTagStatus)) throw badRequest(`status is required and must be one of ${ID_TAG_STATUSES.join(', ')}`);
   if (b.expiryDate !== undefined && b.expiryDate !== null && !(typeof b.expiryDate === 'string' && ISO_DATE_TIME.test(b.expiryDate) && !Number.isNaN(Date.parse(b.expiryDate)))) {
@@ -65,11 +68,13 @@ function parseBody(body: unknown) {
     if (p.value.length < 1 || p.value.length > 36 || !/^[\x20-\x7e]+$/.test(p.value)) throw badRequest('parentIdTag must be 1 to 36 printable ASCII characters (1.6 stations use at most 20)');
   }
   if (b.allowConcurrentTx !== undefined && b.allowConcurrentTx !== null && typeof b.allowConcurrentTx !== 'boolean') throw badRequest('allowConcurrentTx must be true or false');
+  if (b.tariffId !== undefined && b.tariffId !== null && !isTariffId(b.tariffId)) throw badRequest('tariffId must be the id of a tariff (1 to 36 characters) or null');
   return {
     status: b.status as IdTagStatus,
     expiryDate: typeof b.expiryDate === 'string' ? new Date(b.expiryDate).toISOString() : undefined,
     parentIdTag: typeof b.parentIdTag === 'string' ? b.parentIdTag : undefined,
     allowConcurrentTx: typeof b.allowConcurrentTx === 'boolean' ? b.allowConcurrentTx : undefined,
+    tariffId: typeof b.tariffId === 'string' ? b.tariffId : undefined,
   };
 }
 
