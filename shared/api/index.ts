@@ -10,8 +10,9 @@ import { transactionRoutes } from './routes/transactions';
 import { deviceModelRoutes } from './routes/device-model';
 import { eventRoutes } from './routes/events';
 import { smartChargingRoutes } from './routes/smart-charging';
+import { siteRoutes } from './routes/sites';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...siteRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

@@ -126,6 +126,13 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
     purpose: 'Security events, NotifyEvent reports and anomalies (e.g. unknown transaction ids)',
   },
+  sites: {
+    name: 'Sites',
+    envVar: 'SITES_TABLE',
+    partitionKey: S('siteId'),
+    sortKey: S('itemKey'),
+    purpose: 'Site load management: each site, its allocation per connector, its lock; and which site a charge point belongs to (docs/sites.md)',
+  },
 } satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

@@ -4,3 +4,4 @@
  */
 import '../smart-charging/transaction-hooks';
 import '../reservations/hooks';
+import '../sites/hooks';
