@@ -148,6 +148,13 @@ export const TABLES = {
     partitionKey: S('tariffId'),
     purpose: 'OCPI 2.2.1 tariffs the operator defines; a session keeps a copy of the one it started with',
   },
+  sites: {
+    name: 'Sites',
+    envVar: 'SITES_TABLE',
+    partitionKey: S('siteId'),
+    sortKey: S('itemKey'),
+    purpose: 'Site load management: each site, its allocation per connector, its lock; and which site a charge point belongs to (docs/sites.md)',
+  },
 } satisfies Record<string, TableDef>;
 
 export type TableId = keyof typeof TABLES;

@@ -5,3 +5,4 @@
 import '../smart-charging/transaction-hooks';
 import '../reservations/hooks';
 import '../tariffs/session';
+import '../sites/hooks';
