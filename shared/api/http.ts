@@ -20,10 +20,17 @@ export interface ApiRequest {
   query: Record<string, string>;
   /** Parsed JSON, valid for the route's body schema (`{}` when the request had no body). */
   body: unknown;
+  /** Request headers, lower-case names (e.g. `accept` for a CSV export). */
+  headers?: Record<string, string>;
 }
 export interface ApiResponse {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (e.g. CSV), sent as it is with `contentType`. */
+  text?: string;
+  contentType?: string;
+  /** Extra response headers (with `text`). */
+  headers?: Record<string, string>;
 }
 export type JsonSchema = Record<string, unknown>;
 export interface RouteSchema {
@@ -164,7 +171,10 @@ export function createRouter(routes: Route[]) {
         if (body === undefined) body = {};
         check('body', validators.body, body);
       }
-      const res = await r.handle({ method: r.method, path: event.rawPath, params, query, body });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+      const res = await r.handle({ method: r.method, path: event.rawPath, params, query, body, headers });
+      if (res.text !== undefined) return { statusCode: res.status, headers: { 'content-type': res.contentType ?? 'text/plain; charset=utf-8', ...res.headers }, body: res.text };
       // A Web Response cannot carry a body (not even '') with 204/304.
       return res.body === undefined ? new Response(null, { status: res.status }) : json(res.status, res.body);
     }, { method: r.method, path: toColonPath(r.path) as `/${string}` });

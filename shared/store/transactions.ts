@@ -42,6 +42,8 @@ export interface TransactionRecord {
   reservationId?: number;
   remoteStartId?: number;
   chargingState?: string;
+  /** 2.0.1 charging-state changes as `time|state` (non-periodic events). */
+  chargingStates?: Set<string>;
   lastTriggerReason?: string;
   offline?: boolean;
   seqNos?: Set<number>;
@@ -233,6 +235,9 @@ function fullUpdate(c: TransactionChange): Update {
   for (const flag of ['suspectAt', 'suspectReason', 'suspectNote']) u.remove(flag);
   startFacts(u, c, { allowStopToken: c.kind !== 'end' });
   u.set('chargingState', c.chargingState);
+  // The charging-state history (time|state) the cost needs for TIME vs PARKING_TIME (docs/tariffs.md);
+  // not from periodic events, which repeat the state and must not grow the record.
+  if (c.chargingState && !c.periodic) u.add('chargingStates', new Set([`${c.at}|${c.chargingState}`]));
   u.set('lastMeterWh', c.lastMeterWh);
   if (c.periodic) {
     u.set('lastPeriodicAt', c.periodicOrder ?? c.at);

@@ -6,3 +6,4 @@ import '../smart-charging/transaction-hooks';
 import '../reservations/hooks';
 import '../tariffs/session';
 import '../sites/hooks';
+import '../tariffs/cdr';

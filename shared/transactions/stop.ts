@@ -38,23 +38,22 @@ export async function stopTransaction(r: StopTransactionRequest): Promise<Stoppe
   const reason = r.reason ?? 'Local';
   const hash = fingerprint(['StopTransaction', transactionId, r.token && tokenKey(r.token), r.meterStopWh, stoppedAt, reason]);
   const authorization = r.token ? await authorizeToken(r.token, { now: r.receivedAt, purpose: 'stop' }) : undefined;
-  const [result] = await Promise.all([
-    recordTransactionChange({
-      chargePointId: r.chargePointId,
-      transactionId,
-      version: '1.6',
-      kind: 'end',
-      mustExist: true,
-      at: stoppedAt,
-      eventHash: hash,
-      token: authorization && tokenFields(authorization, '1.6'),
-      meterStopWh: r.meterStopWh,
-      stopReason: reason,
-      receivedAt: r.receivedAt,
-    }, { action: 'StopTransaction', messageId: r.messageId, outOfRange: r.outOfRange }),
-    r.transactionData?.length
-      ? recordMeterValues({ chargePointId: r.chargePointId, version: '1.6', transactionId, meterValue: r.transactionData, source: 'StopTransaction', messageId: r.messageId, receivedAt: r.receivedAt })
-      : undefined,
-  ]);
+  // The stop's meter values first: the stop hooks (the CDR, shared/tariffs/cdr.ts) read them.
+  if (r.transactionData?.length) {
+    await recordMeterValues({ chargePointId: r.chargePointId, version: '1.6', transactionId, meterValue: r.transactionData, source: 'StopTransaction', messageId: r.messageId, receivedAt: r.receivedAt });
+  }
+  const result = await recordTransactionChange({
+    chargePointId: r.chargePointId,
+    transactionId,
+    version: '1.6',
+    kind: 'end',
+    mustExist: true,
+    at: stoppedAt,
+    eventHash: hash,
+    token: authorization && tokenFields(authorization, '1.6'),
+    meterStopWh: r.meterStopWh,
+    stopReason: reason,
+    receivedAt: r.receivedAt,
+  }, { action: 'StopTransaction', messageId: r.messageId, outOfRange: r.outOfRange });
   return { authorization, result };
 }

@@ -103,6 +103,10 @@ export async function transactionEvent201(raw: TransactionEvent201, ctx: CallCon
     if (result.outcome !== 'superseded') await recordMeterValues(meterValues); // completes a first attempt that died after the update
     // Older than the last periodic event applied, or after the stop: new only if its meter values are.
     else if (await recordMeterValuesOnce(meterValues)) await recordTransactionChange({ ...change, supplementOnly: true }, { ...detail, outOfRange: undefined });
+  } else if (kind === 'end') {
+    // The Ended event's meter values first: the stop hooks (the CDR, shared/tariffs/cdr.ts) read them.
+    await recordMeterValues(meterValues);
+    await recordTransactionChange(change, detail);
   } else {
     await Promise.all([recordTransactionChange(change, detail), recordMeterValues(meterValues)]);
   }

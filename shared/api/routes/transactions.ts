@@ -2,6 +2,8 @@ import { parseTokenName, tokenKey } from '../../authorization/tokens';
 import { readSeriesPage, SERIES_TOKEN, transactionSeries, type MeterValuesItem } from '../../store/meter-values';
 import { getTransaction, findTransactionsById, listTransactions, TRANSACTION_TOKENS, transactionListPattern, type TransactionRecord } from '../../store/transactions';
 import { transactionView } from '../../transactions/view';
+import { transactionMeterValues } from '../../metering/record';
+import { costNeedsMeterValues, costView } from '../../tariffs/view';
 import { closeByOperator } from '../../transactions/reconcile';
 import { checkActiveTransactions, CheckRefused } from '../../transactions/reconcile-check';
 import { listSuspectTransactions } from '../../store/reconciliation';
@@ -50,6 +52,16 @@ async function meterValuesPage(t: TransactionRecord, limit: number, nextToken?: 
   const series = transactionSeries(t.chargePointId, t.transactionId);
   const page = await readSeriesPage(series, limit, decodeToken(nextToken, SERIES_TOKEN, { seriesId: series }));
   return { items: flatten(page.items), nextToken: encodeToken(page.lastKey) };
+}
+
+/**
+ * The view with `cost` (docs/tariffs.md): a stopped session's final cost is on the record; a running
+ * one's is computed now from its stored meter values (one Query, only for priced sessions without
+ * a final cost yet).
+ */
+async function withCost(t: TransactionRecord) {
+  const values = costNeedsMeterValues(t) ? await transactionMeterValues(t.chargePointId, t.transactionId) : undefined;
+  return { ...transactionView(t), ...costView(t, values, Date.now()) };
 }
 
 const ONE = { path: object({ id: TRANSACTION_ID }), query: object({ chargePointId: CHARGE_POINT_ID }) };
@@ -115,7 +127,7 @@ export const transactionRoutes: Route[] = [
       const fixed = pattern === 'idTag' ? { idTagKey: filter.idTagKey } : filter.chargePointId ? { chargePointId: filter.chargePointId } : {};
       const startKey = decodeToken(query.nextToken, [...TRANSACTION_TOKENS[pattern]], fixed);
       const page = await listTransactions(filter, limitParam(query, 50), startKey);
-      return ok({ items: page.items.map(transactionView), nextToken: encodeToken(page.lastKey) });
+      return ok({ items: await Promise.all(page.items.map(withCost)), nextToken: encodeToken(page.lastKey) });
     },
   },
   {
@@ -124,8 +136,8 @@ export const transactionRoutes: Route[] = [
     schema: ONE,
     handle: async ({ params, query }) => {
       const t = await findOne(params.id, query.chargePointId || undefined);
-      const first = await meterValuesPage(t, INLINE_METER_MESSAGES);
-      return ok({ ...transactionView(t), meterValues: first.items, meterValuesNextToken: first.nextToken });
+      const [first, cost] = await Promise.all([meterValuesPage(t, INLINE_METER_MESSAGES), withCost(t)]);
+      return ok({ ...cost, meterValues: first.items, meterValuesNextToken: first.nextToken });
     },
   },
   {
