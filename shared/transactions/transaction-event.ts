@@ -7,6 +7,8 @@ import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { OcppError } from '../ocpp/errors';
 import { getRemoteStart, linkRemoteStart } from '../remote/remote-starts';
 import type { TransactionChange } from '../store/transactions';
+import { transactionEventCost } from '../tariffs/driver-prices';
+import { log } from '../log';
 import { claimGroup } from './concurrency';
 import { fingerprint } from './fingerprint';
 import { screenNumbers } from './numbers';
@@ -98,22 +100,27 @@ export async function transactionEvent201(raw: TransactionEvent201, ctx: CallCon
     receivedAt: ctx.receivedAt,
   };
   const detail = { action: 'TransactionEvent', messageId: ctx.messageId, outOfRange };
+  let recorded: Awaited<ReturnType<typeof recordTransactionChange>> | undefined;
   if (periodic) {
-    const result = await recordTransactionChange(change, detail);
+    const result = recorded = await recordTransactionChange(change, detail);
     if (result.outcome !== 'superseded') await recordMeterValues(meterValues); // completes a first attempt that died after the update
     // Older than the last periodic event applied, or after the stop: new only if its meter values are.
     else if (await recordMeterValuesOnce(meterValues)) await recordTransactionChange({ ...change, supplementOnly: true }, { ...detail, outOfRange: undefined });
   } else if (kind === 'end') {
     // The Ended event's meter values first: the stop hooks (the CDR, shared/tariffs/cdr.ts) read them.
     await recordMeterValues(meterValues);
-    await recordTransactionChange(change, detail);
+    recorded = await recordTransactionChange(change, detail);
   } else {
-    await Promise.all([recordTransactionChange(change, detail), recordMeterValues(meterValues)]);
+    [recorded] = await Promise.all([recordTransactionChange(change, detail), recordMeterValues(meterValues)]);
   }
   // Only the event that reports the remote start (not every later one) pays for the link.
   if (reportsRemoteStart) await linkRemoteStart(cp, remoteStartId, transactionId, ctx.receivedAt);
+  // I02/I03: the running / final cost where the session has a tariff (shared/tariffs/driver-prices.ts).
+  const cost = recorded?.item && (recorded.outcome === 'applied' || recorded.outcome === 'duplicate' || kind === 'end')
+    ? await transactionEventCost(kind, recorded.item, p.meterValue ?? [], change.at).catch((e) => { log.warn('could not price the TransactionEvent answer', { transactionId, error: String(e) }); return {}; })
+    : {};
   // idTokenInfo answers the idToken of the request, not one we filled in.
-  return authorization && p.idToken ? { idTokenInfo: idTokenInfo201(authorization) } : {};
+  return { ...(authorization && p.idToken ? { idTokenInfo: idTokenInfo201(authorization) } : {}), ...cost };
 }
 
 function latestSample(meterValue: unknown[] | undefined): string {

@@ -92,6 +92,18 @@ describe('1.6: running cost, final cost and one CDR', () => {
     await cp.close();
   });
 
+  it('1.6 answers carry no cost (StopTransaction.conf has no field for it)', async () => {
+    const cpId = newId();
+    await tariffFor(cpId, tariff);
+    const idTag = unique('C');
+    await csms.api.put(`/id-tags/${idTag}`, { status: 'Accepted' });
+    const cp = await strictClient(csms.chargePointUrl, cpId, 'ocpp1.6');
+    await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
+    const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag, meterStart: 0, timestamp: at(0) });
+    expect(await cp.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: at(10) })).toEqual({});
+    await cp.close();
+  });
+
   it('bad filters are 400 with a message', async () => {
     for (const q of ['from=yesterday', 'to=2024-13-45T00:00:00Z', 'from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z', 'format=xml', 'limit=0']) {
       const res = await csms.api.get(`/cdrs?${q}`);
@@ -136,14 +148,19 @@ describe('2.0.1: charging and parking time from chargingState, final cost, CDR',
     const register = (min: number, wh: number, context?: string) => ({ timestamp: at(min), sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' }, ...(context ? { context } : {}) }] });
     const ev = (eventType: string, triggerReason: string, seqNo: number, min: number, extra: Record<string, unknown> = {}) =>
       cs.call('TransactionEvent', { eventType, timestamp: at(min), triggerReason, seqNo, ...extra, transactionInfo: { transactionId: t, ...(extra.transactionInfo as object) } });
-    await ev('Started', 'CablePluggedIn', 0, 0, { evse: { id: 1, connectorId: 1 }, transactionInfo: { chargingState: 'Charging' }, meterValue: [register(0, 1000, 'Transaction.Begin')] });
-    await ev('Updated', 'MeterValuePeriodic', 1, 30, { transactionInfo: { chargingState: 'Charging' }, meterValue: [register(30, 3000)] });
+    // I02/I03: no cost in the Started answer; the running cost (incl. VAT) in Updated answers, the final one in the Ended answer.
+    expect(await ev('Started', 'CablePluggedIn', 0, 0, { evse: { id: 1, connectorId: 1 }, transactionInfo: { chargingState: 'Charging' }, meterValue: [register(0, 1000, 'Transaction.Begin')] })).toEqual({});
+    // 2 kWh 0.50 + 30 min 1.00
+    expect(await ev('Updated', 'MeterValuePeriodic', 1, 30, { transactionInfo: { chargingState: 'Charging' }, meterValue: [register(30, 3000)] }))
+      .toEqual({ totalCost: 1.5, updatedPersonalMessage: { format: 'UTF8', content: 'EUR 1.50 incl. VAT so far, 2.00 kWh' } });
     const running = (await csms.api.get(`/transactions/${t}?chargePointId=${cpId}`)).body;
     expect(running.cost).toMatchObject({ status: 'running', tariffId, energyWh: 2000 });
-    await ev('Updated', 'ChargingStateChanged', 2, 60, { transactionInfo: { chargingState: 'SuspendedEV' }, meterValue: [register(60, 5000)] });
+    // 4 kWh 1.00 + 60 min 2.00
+    expect((await ev('Updated', 'ChargingStateChanged', 2, 60, { transactionInfo: { chargingState: 'SuspendedEV' }, meterValue: [register(60, 5000)] })).totalCost).toBe(3);
     const end = { transactionInfo: { stoppedReason: 'EVDisconnected', chargingState: 'Idle' }, meterValue: [register(80, 5000, 'Transaction.End')] };
-    await ev('Ended', 'EVCommunicationLost', 3, 80, end);
-    await ev('Ended', 'EVCommunicationLost', 3, 80, end); // a retry
+    const ended = { totalCost: 6, updatedPersonalMessage: { format: 'UTF8', content: 'Total EUR 6.00 incl. VAT, 4.00 kWh' } };
+    expect(await ev('Ended', 'EVCommunicationLost', 3, 80, end)).toEqual(ended);
+    expect(await ev('Ended', 'EVCommunicationLost', 3, 80, end)).toEqual(ended); // a retry: the same answer
     const final = (await csms.api.get(`/transactions/${t}?chargePointId=${cpId}`)).body;
     // ENERGY 4 kWh 1.00 + TIME 60 min 2.00 + PARKING 20 → 30 min 3.00 = 6.00
     expect(final.cost).toMatchObject({ status: 'final', totalExclVat: 6, totals: { energyKwh: 4, chargingHours: 1, parkingHours: 0.3333 } });
