@@ -14,9 +14,10 @@ import { periodicStreamRoutes } from './routes/periodic-streams';
 import { securityRoutes } from './routes/security';
 import { tariffRoutes } from './routes/tariffs';
 import { cdrRoutes } from './routes/cdrs';
+import { displayMessageRoutes } from './routes/display-messages';
 import { siteRoutes } from './routes/sites';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...tariffRoutes, ...cdrRoutes, ...siteRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...tariffRoutes, ...cdrRoutes, ...displayMessageRoutes, ...siteRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

@@ -1,4 +1,5 @@
 import { registerEffect } from '../calls/effects';
+import { keepReportedMessages } from '../display-messages/effects';
 import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { putVariables, type DeviceVariable } from '../store/device-model';
 import { contentId } from '../store/events';
@@ -110,6 +111,8 @@ export async function notifyDisplayMessages201(p: NotifyDisplayMessages201, ctx:
   await putReportPart(ctx.chargePointId, p.requestId, {
     tbc: p.tbc ?? false, receivedAt: ctx.receivedAt.toISOString(), content, partId: contentId(p.tbc ?? false, content),
   }, 'display-messages');
+  // The CSMS's copy of the station's messages follows what it reports (shared/display-messages).
+  await keepReportedMessages(ctx.chargePointId, p.messageInfo, ctx.receivedAt);
   return {};
 }
 
