@@ -40,6 +40,10 @@ it('O01/O06/O05: set, replace by id, refuse, clear; the copy follows the station
   expect((await copy(id)).map((m: { id: number; message: { content: string } }) => [m.id, m.message.content])).toEqual([[1, 'Welcome'], [2, 'Tap card']]);
   expect((await copy(id))[1]).toMatchObject({ state: 'Idle', endDateTime: '2099-01-01T00:00:00.000Z', source: 'SetDisplayMessage' });
 
+  // O02: a message for a transaction keeps its transactionId.
+  await csms.api.post(`/charge-points/${id}/display-messages`, message(4, 'Your session', { transactionId: 'TX-9' }));
+  expect((await copy(id)).find((m: { id: number }) => m.id === 4)).toMatchObject({ transactionId: 'TX-9' });
+  await csms.api.delete(`/charge-points/${id}/display-messages/4`);
   // O06: the same id replaces.
   await csms.api.post(`/charge-points/${id}/display-messages`, message(1, 'Welcome back'));
   expect((await copy(id)).map((m: { message: { content: string } }) => m.message.content)).toEqual(['Welcome back', 'Tap card']);
