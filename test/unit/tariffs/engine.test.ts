@@ -280,19 +280,21 @@ describe('properties', () => {
   // Monotonicity holds for tariffs whose element choice cannot reward using more: with elements
   // switching by time or energy, OCPI bills a dimension's step rounding at the LAST element's
   // price, so a longer session that ends in a cheaper element can cost less (docs/tariffs.md).
+  // Tolerance: one unit of the 4th decimal, the rounding of the totals (equal amounts summed in a
+  // different order may round apart, e.g. 149.38009999… → 149.38 vs 149.3801; seed 1009964240).
   const plainTariff = tariffOf(component(['ENERGY', 'FLAT', 'TIME', 'PARKING_TIME'], [0, 1, 60, 300, 900]), false);
   it('more energy never costs less', () => {
     fc.assert(fc.property(plainTariff, periods, fc.nat(), fc.integer({ min: 1, max: 20_000 }), (t, ps, which, more) => {
       const i = which % ps.length;
       const bigger = ps.map((p, j) => (j === i ? { ...p, energyWh: p.energyWh + more } : p));
-      expect(cost(t, bigger).totalInclVat).toBeGreaterThanOrEqual(cost(t, ps).totalInclVat - 1e-9);
+      expect(cost(t, bigger).totalInclVat).toBeGreaterThanOrEqual(cost(t, ps).totalInclVat - 1.0001e-4);
     }), { numRuns: 300 });
   });
   it('a longer session never costs less', () => {
     fc.assert(fc.property(plainTariff, periods, fc.integer({ min: 1, max: 120 }), fc.boolean(), (t, ps, min, charging) => {
       const last = ps[ps.length - 1];
       const longer = [...ps, { start: last.end, end: last.end + min * MIN, energyWh: 0, charging }];
-      expect(cost(t, longer).totalInclVat).toBeGreaterThanOrEqual(cost(t, ps).totalInclVat - 1e-9);
+      expect(cost(t, longer).totalInclVat).toBeGreaterThanOrEqual(cost(t, ps).totalInclVat - 1.0001e-4);
     }), { numRuns: 300 });
   });
 });
