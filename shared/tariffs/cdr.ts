@@ -23,6 +23,23 @@ const price = (excl: number, incl: number) => ({ excl_vat: r4(excl), incl_vat: r
 
 export const cdrIdOf = (tx: Pick<TransactionRecord, 'chargePointId' | 'transactionId'>) => `${tx.chargePointId}-${tx.transactionId}`.slice(0, 39);
 
+/**
+ * CDR charging periods: the usage's stretches merged while the charging state stays the same,
+ * cut at every whole UTC hour — a 24 h session with a reading a minute gives ~24 periods, not
+ * 1,440 (the CDR is kept in the transaction item, 400 KB at most).
+ */
+export function chargingPeriods(periods: SessionPeriod[]): SessionPeriod[] {
+  const out: SessionPeriod[] = [];
+  for (const p of periods) {
+    const last = out[out.length - 1];
+    if (last && last.charging === p.charging && last.end === p.start && Math.floor(last.start / 3_600_000) === Math.floor((p.end - 1) / 3_600_000)) {
+      last.end = p.end;
+      last.energyWh += p.energyWh;
+    } else out.push({ start: p.start, end: p.end, energyWh: p.energyWh, charging: p.charging });
+  }
+  return out;
+}
+
 /** The CDR of a finished transaction (pure). */
 export function buildCdr(tx: TransactionRecord, cost: TransactionCost | undefined, periods: SessionPeriod[], end: string, now: Date) {
   const st = keptTariff(tx);
@@ -58,7 +75,7 @@ export function buildCdr(tx: TransactionRecord, cost: TransactionCost | undefine
     },
     currency: cost?.currency ?? st?.tariff.currency ?? CURRENCY(),
     tariffs: st ? [st.tariff] : [],
-    charging_periods: periods.map((p) => ({
+    charging_periods: chargingPeriods(periods).map((p) => ({
       start_date_time: new Date(p.start).toISOString(),
       dimensions: [
         { type: 'ENERGY', volume: r4(p.energyWh / 1000) },
@@ -92,8 +109,8 @@ export async function writeCdr(given: TransactionRecord, now = new Date(), meter
   }
   if (!tx.stoppedAt) return false;
   const values = await meterValues(tx.chargePointId, tx.transactionId);
-  const cost = transactionCost(tx, values, now.getTime());
   const usage = transactionUsage(tx, values, now.getTime());
+  const cost = transactionCost(tx, values, now.getTime(), usage);
   const cdr = buildCdr(tx, cost, usage.periods, tx.stoppedAt, now);
   try {
     await db().send(new UpdateCommand({

@@ -54,10 +54,10 @@ export function keptTariff(tx: TransactionRecord): { tariffId: string; tariff: T
   return t.tariffId && t.tariffDocument ? { tariffId: t.tariffId, tariff: JSON.parse(t.tariffDocument) as Tariff } : undefined;
 }
 
-export function transactionCost(tx: TransactionRecord, meterValue: unknown[], now: number): TransactionCost | undefined {
+/** `usage`: the session's usage when the caller computed it already (the CDR needs both). */
+export function transactionCost(tx: TransactionRecord, meterValue: unknown[], now: number, usage = transactionUsage(tx, meterValue, now)): TransactionCost | undefined {
   const st = keptTariff(tx);
   if (!st) return undefined;
-  const usage = transactionUsage(tx, meterValue, now);
   const cost = computeCost(st.tariff, usage);
   const ended = sessionEnd(tx) !== undefined;
   return { tariffId: st.tariffId, status: ended ? 'final' : 'running', at: new Date(usage.end).toISOString(), energyWh: usage.energyWh, ...cost };

@@ -90,17 +90,23 @@ export function sessionUsage(u: UsageInput): Usage {
   const periods: SessionPeriod[] = [];
   const cuts = [...new Set([start, ...deduped.map((p) => p.t), ...(u.states ?? []).map((s) => clamp(s.t)), end])].sort((a, b) => a - b);
   const states = [...(u.states ?? [])].sort((a, b) => a.t - b.t);
-  const chargingAt = (t: number) => { let c = true; for (const s of states) if (s.t <= t) c = s.charging; else break; return c; };
+  let si = 0, charging = true;
+  /** Called with increasing t. */
+  const chargingAt = (t: number) => { while (si < states.length && states[si].t <= t) charging = states[si++].charging; return charging; };
   // Energy of a point belongs to the stretch before it (from the previous point's time).
   const energyAt = new Map<number, number>();
   for (let i = 1; i < deduped.length; i++) energyAt.set(deduped[i].t, (energyAt.get(deduped[i].t) ?? 0) + added[i]);
   let carry = 0; // energy of readings at the same time as the previous cut (a zero-length stretch)
+  let ni = 0; // index of the first reading at or after b
+  let pi = -1; // index of the last reading at or before a
   for (let k = 0; k + 1 < cuts.length; k++) {
     const a = cuts[k], b = cuts[k + 1];
     if (k === 0) carry += energyAt.get(a) ?? 0;
+    while (pi + 1 < deduped.length && deduped[pi + 1].t <= a) pi++;
+    while (ni < deduped.length && deduped[ni].t < b) ni++;
     // Energy up to b spread over the time since the previous reading; a state cut in between takes its share.
-    const next = deduped.find((p) => p.t >= b);
-    const prev = [...deduped].reverse().find((p) => p.t <= a);
+    const next = deduped[ni];
+    const prev = pi >= 0 ? deduped[pi] : undefined;
     let energy = carry;
     carry = 0;
     if (next && next.t === b) {
@@ -114,7 +120,7 @@ export function sessionUsage(u: UsageInput): Usage {
     }
     periods.push({ start: a, end: b, energyWh: Math.max(0, energy), charging: chargingAt(a) });
   }
-  if (!periods.length) periods.push({ start, end, energyWh: Math.max(0, carry), charging: chargingAt(start) });
+  if (!periods.length) periods.push({ start, end, energyWh: Math.max(0, carry), charging: states.length && states[0].t <= start ? chargingAt(start) : true });
   const energyWh = periods.reduce((s, p) => s + p.energyWh, 0);
   return { start, end, periods, reservation: u.reservation, energyWh: Math.round(energyWh * 1000) / 1000, ignoredReadings: ignored, resets };
 }

@@ -10,6 +10,7 @@ import { measureCpu, type CpuResult } from './cpu';
 import { progress } from './io';
 import { measureLoad, type LoadResult } from './load';
 import { measureOperations, type OpsResult } from './ops';
+import { measureTariff, type TariffBenchResult } from './tariff';
 
 export interface BenchOptions {
   /** ≤ 60 s: shorter phases, no ramp, one init run per bundle. */
@@ -50,6 +51,8 @@ export interface BenchResult {
   bundles: BundlesResult | { error: string };
   composite: CompositeBenchResult | { error: string };
   cost: CostResult | { error: string };
+  /** The cost of a 24 h session under a 10-element tariff (docs/tariffs.md). */
+  tariff?: TariffBenchResult | { error: string };
   budgets: BudgetCheck[];
 }
 
@@ -103,6 +106,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         ? { idleConnections: 1000, levels: [100], warmupMs: 500, durationMs: 2000, pacedRatePerCp: 0.1, stressRatePerCp: 0, ramp: [], rampP99LimitMs: 100, messageLogOffPhase: true, deadline, sessionCps: 100, profileMs: 1500, storm: { stations: 300, spreadMs: 3000, timeoutMs: 30_000 } }
         : { idleConnections: 1000, levels: [100, 1000], warmupMs: 1000, durationMs: 5000, pacedRatePerCp: 0.1, stressRatePerCp: 1, ramp: [2000, 4000, 8000, 16000], rampP99LimitMs: 100, messageLogOffPhase: true, deadline: deadline - 5000, sessionCps: 100, profileMs: 3000, storm: { stations: 1000, spreadMs: 10_000, timeoutMs: 60_000 } },
   ));
+  const tariff = await part('tariff', async () => measureTariff({ runs: mode === 'smoke' ? 3 : mode === 'quick' ? 50 : 300 }));
   const cost = await part('cost', async () => {
     if (isError(ops)) throw new Error('no operation counts (part 1 failed)');
     return computeCost(ops, isError(cpu) ? undefined : cpu);
@@ -119,7 +123,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       memoryGiB: totalmem() / 2 ** 30,
       loadAverage: { before: load1, after: loadavg()[0] },
     },
-    ops, cpu, load, bundles, composite, cost, budgets: [],
+    ops, cpu, load, bundles, composite, cost, tariff, budgets: [],
   };
   result.budgets = budgets(result);
   return result;
@@ -194,6 +198,9 @@ export function budgets(r: BenchResult): BudgetCheck[] {
     if (r.composite.growthExponentProfiles !== undefined) {
       add({ area: 'Composite', metric: 'growth exponent 10 → 100 profiles', measured: r.composite.growthExponentProfiles, unit: '', target: '≤ 1.15 (linear)', pass: r.composite.growthExponentProfiles <= 1.15 });
     }
+  }
+  if (r.tariff && !isError(r.tariff)) {
+    add({ area: 'Tariffs', metric: `24 h session, ${r.tariff.readings} readings, ${r.tariff.elements} elements: cost + CDR`, measured: r.tariff.ms, unit: 'ms', target: '≤ 1', pass: r.tariff.ms <= 1, note: `p90 ${r.tariff.p90Ms.toFixed(2)} ms, CDR ${r.tariff.cdrBytes} bytes` });
   }
   if (!isError(r.cost)) {
     for (const s of r.cost.scenarios.filter((x) => x.messageLog)) {

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { TransactionRecord } from '../../../shared/store/transactions';
 import { transactionCost } from '../../../shared/tariffs/cost';
-import { buildCdr } from '../../../shared/tariffs/cdr';
+import { buildCdr, chargingPeriods } from '../../../shared/tariffs/cdr';
 import type { Tariff } from '../../../shared/tariffs/model';
 import { sessionUsage, type RegisterPoint } from '../../../shared/tariffs/usage';
 
@@ -157,6 +157,15 @@ describe('the cost of a transaction under its tariff', () => {
 });
 
 describe('the CDR (OCPI 2.2.1 shape)', () => {
+  it('charging periods: merged per state and whole hour, so a 24 h session with a reading a minute stays small', () => {
+    const periods = Array.from({ length: 24 * 60 }, (_, m) => ({ start: T0 + m * MIN, end: T0 + (m + 1) * MIN, energyWh: 100, charging: !(m >= 90 && m < 100) }));
+    const merged = chargingPeriods(periods);
+    // hour 0, hour 1 split by the parked minutes 90–99 into 3, hours 2–23
+    expect(merged).toHaveLength(1 + 3 + 22);
+    expect(merged[2]).toMatchObject({ start: T0 + 90 * MIN, end: T0 + 100 * MIN, charging: false, energyWh: 1000 });
+    expect(merged.reduce((s, p) => s + p.energyWh, 0)).toBe(24 * 60 * 100);
+  });
+
   it('totals, costs per dimension and charging periods with dimensions', () => {
     const t: Tariff = { currency: 'EUR', elements: [{ price_components: [{ type: 'FLAT', price: 1, step_size: 1 }, { type: 'ENERGY', price: 0.25, vat: 10, step_size: 1 }] }] };
     const tx = record(t, { meterStart: 1000, meterStop: 9000, stoppedAt: iso(T0 + 60 * MIN), active: false });
@@ -170,10 +179,8 @@ describe('the CDR (OCPI 2.2.1 shape)', () => {
       total_cost: { excl_vat: 3, incl_vat: 3.2 }, total_fixed_cost: { excl_vat: 1, incl_vat: 1 }, total_energy_cost: { excl_vat: 2, incl_vat: 2.2 },
       total_energy: 8, total_time: 1, total_parking_time: 0,
     });
-    expect(cdr.charging_periods).toEqual([
-      { start_date_time: iso(T0), dimensions: [{ type: 'ENERGY', volume: 4 }, { type: 'TIME', volume: 0.5 }], tariff_id: 'T1' },
-      { start_date_time: iso(T0 + 30 * MIN), dimensions: [{ type: 'ENERGY', volume: 4 }, { type: 'TIME', volume: 0.5 }], tariff_id: 'T1' },
-    ]);
+    // The two stretches (17:00–17:30, 17:30–18:00) are one charging period: same state, same hour.
+    expect(cdr.charging_periods).toEqual([{ start_date_time: iso(T0), dimensions: [{ type: 'ENERGY', volume: 8 }, { type: 'TIME', volume: 1 }], tariff_id: 'T1' }]);
     expect(cdr.tariffs).toEqual([t]);
   });
 });
