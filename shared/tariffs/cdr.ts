@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../aws';
 import { transactionMeterValues } from '../metering/record';
+import { getReservation } from '../reservations/store';
 import { isConditionFailure } from '../store/charge-points';
 import { tableName } from '../store/tables';
 import type { TransactionRecord } from '../store/transactions';
@@ -98,6 +99,21 @@ export function buildCdr(tx: TransactionRecord, cost: TransactionCost | undefine
 }
 export type Cdr = ReturnType<typeof buildCdr>;
 
+/**
+ * The reservation a session used (1.6 §4.8 reservationId, 2.0.1 H03), priced by the tariff's
+ * reservation elements (docs/tariffs.md rule 5): from its creation to the session's start (at most
+ * its expiry). One GetItem, once per session, only when the transaction names a reservation.
+ */
+async function reservationOf(tx: TransactionRecord): Promise<{ start: number; end: number } | undefined> {
+  if (tx.reservationId === undefined) return undefined;
+  const r = await getReservation(tx.chargePointId, tx.reservationId);
+  // Only a reservation this session used (or is about to mark Used: the reservation hook runs alongside).
+  if (!r || r.status === 'Cancelled' || (r.transactionId !== undefined && r.transactionId !== tx.transactionId)) return undefined;
+  const start = Date.parse(r.createdAt);
+  const end = Math.min(Date.parse(tx.startedAt), Date.parse(r.expiryDate));
+  return Number.isFinite(start) && Number.isFinite(end) && end > start ? { start, end } : undefined;
+}
+
 /** Computes the final cost and writes it with the CDR, once. Returns whether this run wrote it. */
 export async function writeCdr(given: TransactionRecord, now = new Date(), meterValues = transactionMeterValues): Promise<boolean> {
   if (!given.stoppedAt) return false;
@@ -109,7 +125,7 @@ export async function writeCdr(given: TransactionRecord, now = new Date(), meter
   }
   if (!tx.stoppedAt) return false;
   const values = await meterValues(tx.chargePointId, tx.transactionId);
-  const usage = transactionUsage(tx, values, now.getTime());
+  const usage = transactionUsage(tx, values, now.getTime(), await reservationOf(tx));
   const cost = transactionCost(tx, values, now.getTime(), usage);
   const cdr = buildCdr(tx, cost, usage.periods, tx.stoppedAt, now);
   try {

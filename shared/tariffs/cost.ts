@@ -34,7 +34,7 @@ export function chargingStates(tx: TransactionRecord): Array<{ t: number; chargi
   }).filter((s) => Number.isFinite(s.t));
 }
 
-export function transactionUsage(tx: TransactionRecord, meterValue: unknown[], now: number): Usage {
+export function transactionUsage(tx: TransactionRecord, meterValue: unknown[], now: number, reservation?: Usage['reservation']): Usage {
   const readings = registerReadings(tx.version, meterValue).map((r) => ({ t: Date.parse(r.timestamp), wh: r.wh, context: r.context }));
   return sessionUsage({
     startedAt: tx.startedAt,
@@ -44,6 +44,7 @@ export function transactionUsage(tx: TransactionRecord, meterValue: unknown[], n
     offline: tx.offline,
     readings,
     states: chargingStates(tx),
+    reservation,
     now,
   });
 }

@@ -104,6 +104,35 @@ describe('1.6: running cost, final cost and one CDR', () => {
     await cp.close();
   });
 
+  it('a used reservation is priced by the tariff\'s reservation elements in the final cost', async () => {
+    const cpId = newId();
+    await tariffFor(cpId, {
+      currency: 'EUR',
+      elements: [
+        { price_components: [{ type: 'FLAT', price: 2, step_size: 1 }], restrictions: { reservation: 'RESERVATION' } },
+        { price_components: [{ type: 'ENERGY', price: 0.25, step_size: 1 }] },
+      ],
+    });
+    const idTag = unique('C');
+    await csms.api.put(`/id-tags/${idTag}`, { status: 'Accepted' });
+    const cp = await strictClient(csms.chargePointUrl, cpId, 'ocpp1.6');
+    cp.handle('ReserveNow', async () => ({ status: 'Accepted' }));
+    await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC' });
+    const resv = await csms.api.post('/reservations', { chargePointId: cpId, connectorId: 1, idTag, expiryDate: new Date(Date.now() + 30 * MIN).toISOString() });
+    expect(resv.status).toBe(201);
+    // The session starts 5 minutes after the reservation was made (station time).
+    const start = Date.parse(resv.body.createdAt) + 5 * MIN;
+    const { transactionId } = await cp.call('StartTransaction', { connectorId: 1, idTag, meterStart: 0, timestamp: new Date(start).toISOString(), reservationId: resv.body.reservationId });
+    await cp.call('StopTransaction', { transactionId, meterStop: 4000, timestamp: new Date(start + 30 * MIN).toISOString() });
+    const final = (await csms.api.get(`/transactions/${transactionId}`)).body.cost;
+    // reservation fee 2.00 + 4 kWh × 0.25 = 1.00
+    expect(final).toMatchObject({ status: 'final', totalExclVat: 3 });
+    expect(final.breakdown.find((l: { phase: string }) => l.phase === 'reservation')).toMatchObject({ type: 'FLAT', exclVat: 2 });
+    const cdr = (await csms.api.get(`/cdrs?chargePointId=${cpId}`)).body.items[0];
+    expect(cdr.total_reservation_cost).toEqual({ excl_vat: 2, incl_vat: 2 });
+    await cp.close();
+  });
+
   it('bad filters are 400 with a message', async () => {
     for (const q of ['from=yesterday', 'to=2024-13-45T00:00:00Z', 'from=2024-06-02T00:00:00Z&to=2024-06-01T00:00:00Z', 'format=xml', 'limit=0']) {
       const res = await csms.api.get(`/cdrs?${q}`);
