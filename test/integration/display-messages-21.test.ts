@@ -1,0 +1,5 @@
+// The display-message flows of display-messages-201.test.ts, run by a strict ocpp-rpc client on ocpp2.1 (test/support/clients.ts protocol2x).
+import { runOn21 } from '../support/clients';
+
+runOn21();
+require('./display-messages-201.test'); // eslint-disable-line @typescript-eslint/no-require-imports
