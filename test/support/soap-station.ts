@@ -34,3 +34,36 @@ export async function soapStation(csmsSoapUrl: string, identity: string, opts: {
   return { client, call, identity };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type SoapOperationHandler = (args: any, headers: any) => unknown;
+/**
+ * A SOAP-only station's server side: the `soap` library's server for the official
+ * ChargePointService WSDL (SOAP 1.2) on a free port. `handlers` answer per operation; every
+ * request (operation, arguments, SOAP headers) is kept in `received`.
+ */
+export async function soapStationServer(handlers: Record<string, SoapOperationHandler>) {
+  const { createServer } = await import('node:http');
+  const { readFileSync } = await import('node:fs');
+  const server = createServer();
+  const received: Array<{ operation: string; args: any; headers: any }> = [];
+  const operations: Record<string, (args: any, cb: unknown, headers: any) => unknown> = {};
+  const wsdl = readFileSync(CP_WSDL, 'utf8');
+  for (const op of [...wsdl.matchAll(/<wsdl:operation name="(\w+)">/g)].map((m) => m[1])) {
+    operations[op] = (args, _cb, headers) => {
+      received.push({ operation: op, args, headers });
+      const h = handlers[op];
+      if (!h) throw { Fault: { Code: { Value: 'soap:Sender', Subcode: { Value: 'cp:NotImplemented' } }, Reason: { Text: `${op} is not implemented by this station` }, statusCode: 400 } };
+      return h(args, headers);
+    };
+  }
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  soap.listen(server, { path: '/ocpp', services: { ChargePointService: { ChargePointServiceSoap12: operations } }, xml: wsdl, forceSoap12Headers: true } as any);
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/ocpp`,
+    received,
+    close: () => new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); }),
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
