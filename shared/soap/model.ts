@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import models from './models.json';
 import { child, parseXml, type XmlElement } from './xml';
 
 /**
@@ -31,7 +30,6 @@ export interface ServiceModel {
 
 const XSD = 'http://www.w3.org/2001/XMLSchema';
 const WSDL = 'http://schemas.xmlsoap.org/wsdl/';
-const WSAW = 'http://www.w3.org/2006/05/addressing/wsdl';
 const local = (qname: string | undefined) => (qname ?? '').split(':').pop()!;
 
 export function buildModel(wsdlXml: string): ServiceModel {
@@ -64,16 +62,19 @@ export function buildModel(wsdlXml: string): ServiceModel {
     const action = Object.entries(e?.attrs ?? {}).find(([k]) => k.endsWith(':Action'))?.[1] ?? '';
     return { element, type: elementType[element], action };
   };
-  void WSAW;
   for (const op of portType.children.filter((x) => x.local === 'operation')) {
     operations[op.attrs.name] = { name: op.attrs.name, input: io(child(op, WSDL, 'input')), output: io(child(op, WSDL, 'output')) };
   }
   return { namespace, types, operations };
 }
 
-const cache: Record<string, ServiceModel> = {};
-const load = (file: string) => (cache[file] ??= buildModel(readFileSync(join(__dirname, 'wsdl', file), 'utf8')));
+/**
+ * The models of both WSDLs, built by `npx tsx infra/tools/generate-soap-models.ts` into
+ * ./models.json (a Lambda bundle carries JSON, not the WSDL files); test/unit/soap-mapping.test.ts
+ * fails when the committed file differs from what the WSDLs give.
+ */
+export const WSDL_FILES = { cs: 'OCPP_CentralSystemService_1.6.wsdl', cp: 'OCPP_ChargePointService_1.6.wsdl' } as const;
 /** What the CSMS serves (urn://Ocpp/Cs/2015/10/). */
-export const centralSystemService = () => load('OCPP_CentralSystemService_1.6.wsdl');
+export const centralSystemService = (): ServiceModel => models.cs as ServiceModel;
 /** What a station serves (urn://Ocpp/Cp/2015/10/). */
-export const chargePointService = () => load('OCPP_ChargePointService_1.6.wsdl');
+export const chargePointService = (): ServiceModel => models.cp as ServiceModel;

@@ -60,3 +60,10 @@ describe('codec round trip', () => {
     expect(decode(cp, conf.output.type, parseXml(encodeElement(cp, conf.output.element, conf.output.type, answer)))).toEqual(answer);
   });
 });
+
+describe('shared/soap/models.json', () => {
+  it('is what the official WSDLs give (npx tsx infra/tools/generate-soap-models.ts)', () => {
+    const { soapModels } = require('../../infra/tools/generate-soap-models'); // eslint-disable-line @typescript-eslint/no-require-imports
+    expect(JSON.parse(JSON.stringify(soapModels()))).toEqual({ cs: centralSystemService(), cp: chargePointService() });
+  });
+});
