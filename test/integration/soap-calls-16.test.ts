@@ -3,7 +3,7 @@
  * wsa:From of its messages) as ChargePointService requests; the station is the `soap` library's
  * server built from the official WSDL. Answers come back as for a JSON station, with their effects.
  */
-import { bootCsms } from '../support/local';
+import { bootCsms, eventually } from '../support/local';
 import { newId } from '../support/clients';
 import { soapStation, soapStationServer } from '../support/soap-station';
 
@@ -11,6 +11,8 @@ let csms: Awaited<ReturnType<typeof bootCsms>>;
 let soapUrl: string;
 let server: Awaited<ReturnType<typeof soapStationServer>>;
 let release: (() => void) | undefined;
+let firmwareWaiters: Array<(args: Record<string, unknown>) => void> = [];
+const nextUpdateFirmware = () => new Promise<Record<string, unknown>>((r) => firmwareWaiters.push(r));
 beforeAll(async () => {
   csms = await bootCsms();
   soapUrl = `http://127.0.0.1:${csms.port}/ocpp/soap`;
@@ -21,6 +23,14 @@ beforeAll(async () => {
       unknownKey: ([] as string[]).concat(args.key ?? []).filter((k) => !['HeartbeatInterval', 'NumberOfConnectors'].includes(k)),
     }),
     RemoteStartTransaction: () => ({ status: 'Accepted' }),
+    RemoteStopTransaction: () => ({ status: 'Accepted' }),
+    UpdateFirmware: (args) => {
+      const w = firmwareWaiters;
+      firmwareWaiters = [];
+      // Answer first (this return), then the test drives the notifications.
+      setImmediate(() => w.forEach((f) => f(args)));
+      return {};
+    },
     UnlockConnector: () => {
       throw { Fault: { Code: { Value: 'soap:Sender', Subcode: { Value: 'cp:NotSupported' } }, Reason: { Text: 'this station has a fixed cable' }, statusCode: 400 } };
     },
@@ -123,5 +133,39 @@ describe('operator calls to a SOAP station', () => {
     const r = await csms.api.post(`/charge-points/${id}/calls/Reset`, { type: 'Soft' });
     expect(r.status).toBe(409);
     expect(r.body.message).toContain('wsa:From');
+  });
+
+  it('RemoteStopTransaction of a session the station runs over SOAP', async () => {
+    const id = await bootedSoapStation();
+    const st = await soapStation(soapUrl, id);
+    const tag = `Q${Date.now().toString(36)}`.toUpperCase().slice(0, 20);
+    await csms.api.put(`/id-tags/${tag}`, { status: 'Accepted' });
+    const start = (await st.call('StartTransaction', { connectorId: 1, idTag: tag, timestamp: new Date().toISOString(), meterStart: 0 })).result;
+    const r = await csms.api.post(`/charge-points/${id}/calls/RemoteStopTransaction`, { transactionId: start.transactionId });
+    expect(r.body).toEqual({ response: { status: 'Accepted' } });
+    expect(lastRequest('RemoteStopTransaction')!.args).toEqual({ transactionId: start.transactionId });
+    await st.call('StopTransaction', { transactionId: start.transactionId, timestamp: new Date().toISOString(), meterStop: 500, reason: 'Remote' });
+    expect((await csms.api.get(`/transactions/${start.transactionId}`)).body).toMatchObject({ active: false, stopReason: 'Remote', energyWh: 500 });
+  });
+
+  it('the firmware-update workflow runs unchanged for a SOAP station: UpdateFirmware over SOAP, its SOAP notifications finish the job', async () => {
+    const id = newId('SOAPFW');
+    const st = await soapStation(soapUrl, id, { from: server.url });
+    await st.call('BootNotification', { ...boot16, firmwareVersion: '1.0.0' });
+    const location = 'https://firmware.example.com/acme/s22-2.0.0.bin';
+    const retrieveDate = new Date().toISOString();
+    const requested = nextUpdateFirmware();
+    const started = await csms.api.post('/firmware-updates', { chargePointIds: [id], location, retrieveDate });
+    expect(started.status).toBe(202);
+    // The soap library hands xsd:dateTime over as a Date.
+    expect(await requested).toEqual({ location, retrieveDate: new Date(retrieveDate) });
+    expect(lastRequest('UpdateFirmware')!.headers.chargeBoxIdentity).toBe(id);
+    for (const status of ['Downloading', 'Downloaded', 'Installing', 'Installed']) await st.call('FirmwareStatusNotification', { status });
+    const done = await eventually(async () => {
+      const v = (await csms.api.get(`/firmware-updates/${started.body.id}`)).body;
+      return v.status !== 'Running' ? v : undefined;
+    }, 10_000);
+    expect(done).toMatchObject({ status: 'Succeeded', summary: { total: 1, succeeded: 1 } });
+    expect(done.chargePoints[0].history.map((h: { status: string }) => h.status)).toEqual(['Downloading', 'Downloaded', 'Installing', 'Installed']);
   });
 });
