@@ -31,7 +31,7 @@ import { child, parseXml, XmlError, type XmlElement } from './xml';
  *   CALLERROR as a SOAP Fault.
  */
 
-const pipeline = lambda<WebSocketEvent, LambdaAnswer>('router', ocppHandler() as never, {
+const pipeline = lambda<WebSocketEvent, LambdaAnswer>('soap', ocppHandler() as never, {
   middlewares: ocppPipeline(handlersFor, runtimeValidation),
   deadline: { marginMs: ROUTE_DEADLINE_MARGIN_MS(), onDeadline: () => new DeadlineExceeded('soap') },
 });
