@@ -109,7 +109,11 @@ export async function handleSoap(req: SoapRequest, context: Context): Promise<So
       sourceIp: req.sourceIp,
       transport: req.headers[TRANSPORT_HEADER],
     });
-    if (!decision.allow) throw new SoapFault(ocppFault('SecurityError', `refused: ${decision.reason}`), decision.status);
+    if (!decision.allow) {
+      // As the WebSocket authorizer: the reason is logged, never told (it must not reveal whether the identity exists).
+      log.info('SOAP message refused', { chargePointId: identity, reason: decision.reason });
+      throw new SoapFault(ocppFault('SecurityError', decision.status === 401 ? 'Unauthorized' : 'Forbidden'), decision.status);
+    }
     await recordSoapStation(identity, from && from !== WSA_ANONYMOUS ? from : undefined);
     const answer = await dispatch(identity, decision.context.registrationStatus, op, payload, messageId, context);
     return { status: 200, body: answer };

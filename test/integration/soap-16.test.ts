@@ -149,6 +149,9 @@ describe('SOAP station → CSMS (CentralSystemService)', () => {
     expect(fault(String(wrong?.body))).toMatchObject({ code: 'Sender', sub: 'SecurityError' });
     const none = await (await soapStation(soapUrl, id)).call('Heartbeat', {}).then(() => undefined, (e: { body?: string }) => e);
     expect(fault(String(none?.body)).sub).toBe('SecurityError');
+    // As the WebSocket authorizer: the reason is logged, never told (it would reveal whether the identity exists).
+    expect(fault(String(wrong?.body)).reason).toBe('Unauthorized');
+    expect(fault(String(none?.body)).reason).toBe('Unauthorized');
   });
 });
 
