@@ -10,9 +10,12 @@
  * a new session draws nothing until the next allocation, and a stopped one keeps its limit.
  */
 import { log } from '../log';
+import { onMeterValues } from '../metering/observers';
+import type { MeterValuesInput } from '../metering/record';
 import { onTransactionStarted, onTransactionStopped } from '../transactions/hooks';
+import { drawUpdate } from './allocate';
 import { reallocateSite } from './service';
-import { getSite, listMembers } from './store';
+import { getSite, listAllocations, listMembers, setDrawn } from './store';
 
 export const MEMBERS_TTL_MS = 30_000;
 let members = new Map<string, string>();
@@ -39,6 +42,30 @@ function siteFor(chargePointId: string): string | undefined {
   return members.get(chargePointId);
 }
 
+/**
+ * The site of a charge point, waiting for the first load of the members in a cold container
+ * (connect / disconnect: a missed event there is not made good by a later message).
+ */
+export async function memberSite(chargePointId: string): Promise<string | undefined> {
+  if (loadedAt === -Infinity) await refreshMembers();
+  return siteFor(chargePointId);
+}
+
+/**
+ * $disconnect of a site's charge point (docs/sites.md, "Offline and back online"): re-allocate,
+ * so the site's records show it offline, counted at the last limit it accepted (1.6 §3.13.6: an
+ * offline station keeps using its profiles) or the higher of that and a limit whose answer was
+ * lost. Never fails the disconnect.
+ */
+export async function siteStationOffline(chargePointId: string): Promise<void> {
+  try {
+    const siteId = await memberSite(chargePointId);
+    if (siteId) await reallocateSite(siteId, getSite);
+  } catch (e) {
+    log.warn('site re-allocation after a disconnect failed', { chargePointId, error: String(e) });
+  }
+}
+
 for (const register of [onTransactionStarted, onTransactionStopped]) {
   register({
     name: 'site',
@@ -49,4 +76,53 @@ for (const register of [onTransactionStarted, onTransactionStopped]) {
     },
   });
 }
+
+/**
+ * The current a connector draws, from the newest MeterValue with Current.Import readings (per
+ * phase, the highest; 1.6 value text, 2.0.1 number with its multiplier), in A. undefined: none.
+ */
+export function measuredCurrent(meterValue: unknown[]): number | undefined {
+  let best: { t: number; a: number } | undefined;
+  for (const mv of meterValue as Array<{ timestamp?: string; sampledValue?: Array<Record<string, unknown>> }>) {
+    const t = Date.parse(mv.timestamp ?? '');
+    let a: number | undefined;
+    for (const sv of mv.sampledValue ?? []) {
+      if (sv.measurand !== 'Current.Import') continue;
+      const uom = sv.unitOfMeasure as { unit?: string; multiplier?: number } | undefined;
+      const unit = (sv.unit as string | undefined) ?? uom?.unit ?? 'A';
+      if (unit !== 'A') continue;
+      const v = Number(sv.value) * 10 ** (uom?.multiplier ?? 0);
+      if (Number.isFinite(v)) a = Math.max(a ?? 0, v);
+    }
+    if (a !== undefined && (!best || !(t < best.t))) best = { t: Number.isNaN(t) ? 0 : t, a };
+  }
+  return best?.a;
+}
+
+/**
+ * Periodic re-allocation from meter values (docs/sites.md): a site's connector with a transaction
+ * reports its current; with hysteresis (allocate.ts, drawUpdate) its cap follows it and the site is
+ * re-allocated, otherwise nothing is written. One Query per such message of a site's charge point.
+ */
+export async function siteMeterValues(m: MeterValuesInput): Promise<void> {
+  if (m.source === 'StopTransaction') return;
+  const siteId = siteFor(m.chargePointId);
+  const measured = measuredCurrent(m.meterValue);
+  if (!siteId || measured === undefined) return;
+  const location = m.connectorId ?? m.evseId;
+  const records = (await listAllocations(siteId)).filter((r) => r.chargePointId === m.chargePointId && r.transactionId !== undefined);
+  const r = records.find((x) => (m.transactionId !== undefined ? x.transactionId === m.transactionId : x.location === location));
+  if (!r || r.status !== 'Accepted' || !r.transactionId) return;
+  const drawn = r.drawnTransactionId === r.transactionId ? r.drawnA : undefined;
+  const next = drawUpdate(r.limitA, drawn, measured);
+  if (next === undefined || (next === null && drawn === undefined)) return;
+  await setDrawn(siteId, r.chargePointId, r.location, r.transactionId, next);
+  await reallocateSite(siteId, getSite);
+}
+
+onMeterValues({
+  name: 'site',
+  appliesTo: (m) => m.source !== 'StopTransaction' && siteFor(m.chargePointId) !== undefined,
+  run: siteMeterValues,
+});
 void refreshMembers();
