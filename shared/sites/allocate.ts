@@ -306,3 +306,25 @@ export function drawUpdate(limitA: number, drawnA: number | undefined, measuredA
   if (measuredA >= limitA - DRAW_NEAR_LIMIT_A - 1e-9) return null;
   return Math.abs(measuredA - drawnA) >= DRAW_HYSTERESIS_A - 1e-9 ? measuredA : undefined;
 }
+
+/**
+ * The current a connector draws, from the newest MeterValue with Current.Import readings (per
+ * phase, the highest; 1.6 value text, 2.0.1 number with its multiplier), in A. undefined: none.
+ */
+export function measuredCurrent(meterValue: unknown[]): number | undefined {
+  let best: { t: number; a: number } | undefined;
+  for (const mv of meterValue as Array<{ timestamp?: string; sampledValue?: Array<Record<string, unknown>> }>) {
+    const t = Date.parse(mv.timestamp ?? '');
+    let a: number | undefined;
+    for (const sv of mv.sampledValue ?? []) {
+      if (sv.measurand !== 'Current.Import') continue;
+      const uom = sv.unitOfMeasure as { unit?: string; multiplier?: number } | undefined;
+      const unit = (sv.unit as string | undefined) ?? uom?.unit ?? 'A';
+      if (unit !== 'A') continue;
+      const v = Number(sv.value) * 10 ** (uom?.multiplier ?? 0);
+      if (Number.isFinite(v)) a = Math.max(a ?? 0, v);
+    }
+    if (a !== undefined && (!best || !(t < best.t))) best = { t: Number.isNaN(t) ? 0 : t, a };
+  }
+  return best?.a;
+}

@@ -13,7 +13,7 @@ import { log } from '../log';
 import { onMeterValues } from '../metering/observers';
 import type { MeterValuesInput } from '../metering/record';
 import { onTransactionStarted, onTransactionStopped } from '../transactions/hooks';
-import { drawUpdate } from './allocate';
+import { drawUpdate, measuredCurrent } from './allocate';
 import { reallocateSite } from './service';
 import { getSite, listAllocations, listMembers, setDrawn } from './store';
 
@@ -75,28 +75,6 @@ for (const register of [onTransactionStarted, onTransactionStopped]) {
       if (siteId) await reallocateSite(siteId, getSite);
     },
   });
-}
-
-/**
- * The current a connector draws, from the newest MeterValue with Current.Import readings (per
- * phase, the highest; 1.6 value text, 2.0.1 number with its multiplier), in A. undefined: none.
- */
-export function measuredCurrent(meterValue: unknown[]): number | undefined {
-  let best: { t: number; a: number } | undefined;
-  for (const mv of meterValue as Array<{ timestamp?: string; sampledValue?: Array<Record<string, unknown>> }>) {
-    const t = Date.parse(mv.timestamp ?? '');
-    let a: number | undefined;
-    for (const sv of mv.sampledValue ?? []) {
-      if (sv.measurand !== 'Current.Import') continue;
-      const uom = sv.unitOfMeasure as { unit?: string; multiplier?: number } | undefined;
-      const unit = (sv.unit as string | undefined) ?? uom?.unit ?? 'A';
-      if (unit !== 'A') continue;
-      const v = Number(sv.value) * 10 ** (uom?.multiplier ?? 0);
-      if (Number.isFinite(v)) a = Math.max(a ?? 0, v);
-    }
-    if (a !== undefined && (!best || !(t < best.t))) best = { t: Number.isNaN(t) ? 0 : t, a };
-  }
-  return best?.a;
 }
 
 /**
