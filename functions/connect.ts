@@ -7,7 +7,7 @@ import { metrics } from '../shared/lambda/metrics';
 import { lambda } from '../shared/lambda/middy';
 import { log, setLogKeys } from '../shared/log';
 import { offeredSpelling, type Protocol } from '../shared/ocpp/protocol';
-import { memberSite } from '../shared/sites/hooks';
+import { memberSite } from '../shared/sites/connection-hooks';
 import { startReconnectCheck } from '../shared/transactions/reconnect-check';
 
 export const handler = lambda('connect', async (event: WebSocketEvent) => {

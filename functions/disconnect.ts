@@ -5,7 +5,7 @@ import { METRIC } from '../shared/lambda/metric-names';
 import { metrics } from '../shared/lambda/metrics';
 import { lambda } from '../shared/lambda/middy';
 import { setLogKeys } from '../shared/log';
-import { siteStationOffline } from '../shared/sites/hooks';
+import { siteStationOffline } from '../shared/sites/connection-hooks';
 import { clearConnection } from '../shared/store/charge-points';
 
 export const handler = lambda('disconnect', async (event: WebSocketEvent) => {

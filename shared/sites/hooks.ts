@@ -42,30 +42,6 @@ function siteFor(chargePointId: string): string | undefined {
   return members.get(chargePointId);
 }
 
-/**
- * The site of a charge point, waiting for the first load of the members in a cold container
- * (connect / disconnect: a missed event there is not made good by a later message).
- */
-export async function memberSite(chargePointId: string): Promise<string | undefined> {
-  if (loadedAt === -Infinity) await refreshMembers();
-  return siteFor(chargePointId);
-}
-
-/**
- * $disconnect of a site's charge point (docs/sites.md, "Offline and back online"): re-allocate,
- * so the site's records show it offline, counted at the last limit it accepted (1.6 §3.13.6: an
- * offline station keeps using its profiles) or the higher of that and a limit whose answer was
- * lost. Never fails the disconnect.
- */
-export async function siteStationOffline(chargePointId: string): Promise<void> {
-  try {
-    const siteId = await memberSite(chargePointId);
-    if (siteId) await reallocateSite(siteId, getSite);
-  } catch (e) {
-    log.warn('site re-allocation after a disconnect failed', { chargePointId, error: String(e) });
-  }
-}
-
 for (const register of [onTransactionStarted, onTransactionStopped]) {
   register({
     name: 'site',
