@@ -14,7 +14,7 @@ export const memberSite = (chargePointId: string): Promise<string | undefined> =
 
 /**
  * $disconnect: re-allocate the station's site, so its records show it offline, counted at the last
- * limit it accepted (1.6 §3.13.6: an offline station keeps using its profiles) or the higher of
+ * limit it accepted (1.6 §3.13.6: offline, a Charge Point "SHALL use the charging profiles that are available") or the higher of
  * that and a limit whose answer was lost. Never fails the disconnect.
  */
 export async function siteStationOffline(chargePointId: string): Promise<void> {
