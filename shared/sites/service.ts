@@ -75,9 +75,10 @@ async function observe(site: SiteItem, chargePointId: string, records: Allocatio
         });
         const limit = composite.chargingSchedule.chargingSchedulePeriod[0]?.limit;
         const r = mine.find((x) => x.location === location);
-        // The last answer was lost (timeout, disconnect): the station may hold either limit, it counts at the higher.
-        const unknown = r?.status === 'Failed' && r.sentAt !== undefined;
-        const installedA = limit === null || limit === undefined ? undefined : unknown ? Math.max(limit, r.limitA) : limit;
+        // Answers lost since the last accepted limit (timeout, disconnect): the station may hold any
+        // of those limits or the model's, it counts at the highest.
+        const unknown = r?.unconfirmedA;
+        const installedA = limit === null || limit === undefined ? undefined : unknown !== undefined ? Math.max(limit, unknown) : limit;
         // Confirmed on this connection: accepted after it opened. Otherwise the target is sent again
         // (a station that rebooted may have lost it; one that was offline may have missed a change).
         const confirmed = r?.status === 'Accepted' && !!r.sentAt && (!cp.connectedAt || r.sentAt >= cp.connectedAt);
@@ -106,7 +107,10 @@ async function send(site: SiteItem, o: Observed, step: PlanStep, alloc: Allocati
     return true;
   }
   const rejected = r.status === 200;
-  await putAllocation({ ...base, status: rejected ? 'Rejected' : 'Failed', message: rejected ? `SetChargingProfile ${status}` : String((r.body as { message?: string }).message ?? (r.body as { error?: string }).error ?? r.status) });
+  // Not accepted: a lost answer (Failed) may still have installed it. Until a limit is accepted
+  // again, the highest of those is what the station may hold (a rejection installs nothing).
+  const unconfirmed = Math.max(prev?.unconfirmedA ?? 0, rejected ? 0 : step.toA);
+  await putAllocation({ ...base, ...(unconfirmed > 0 || !rejected ? { unconfirmedA: unconfirmed } : {}), status: rejected ? 'Rejected' : 'Failed', message: rejected ? `SetChargingProfile ${status}` : String((r.body as { message?: string }).message ?? (r.body as { error?: string }).error ?? r.status) });
   return false;
 }
 

@@ -40,6 +40,8 @@ export interface AllocationItem {
   message?: string;
   messageId?: string;
   allocatedAt: string;
+  /** The highest limit sent whose answer was lost since the last accepted one (it may be installed). */
+  unconfirmedA?: number;
   /** The measured current the connector's cap follows (meter values), for that transaction only. */
   drawnA?: number;
   drawnTransactionId?: string;

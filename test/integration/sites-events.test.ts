@@ -167,6 +167,39 @@ describe('a station of a site goes offline and comes back', () => {
   });
 });
 
+describe('a lost answer', () => {
+  it('a raise the station took but never answered (its connection dropped) counts at the raised limit while it is offline', async () => {
+    const fleet = new Fleet();
+    const b = await fleet.station('1.6');
+    // A takes every SetChargingProfile but drops its connection instead of answering a raise.
+    const id = newId('LOST');
+    const a: Station = { id, version: '1.6', cp: await strictClient(csms.chargePointUrl, id, 'ocpp1.6') };
+    a.cp.handle('SetChargingProfile', ({ params: p }) => {
+      const limit = p.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit;
+      fleet.held.set(`${id}#${p.connectorId}`, limit);
+      fleet.maxSum = Math.max(fleet.maxSum, fleet.sum());
+      if (limit === 0) return { status: 'Accepted' };
+      setImmediate(() => void a.cp.close({ force: true }));
+      return new Promise(() => undefined);
+    });
+    expect((await a.cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'AC-22' })).status).toBe('Accepted');
+    await a.cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    const siteId = newId('SITE');
+    expect((await csms.api.put(`/sites/${siteId}`, { maxCurrentA: 32, chargePointIds: [a.id, b.id] })).status).toBe(201);
+    const tag = await acceptedTag();
+    await start(a, tag).catch(() => undefined); // its connection drops before the answer
+    expect(fleet.got(a)).toBe(32);
+    const off = await eventually(async () => { const v = await viewOf(siteId, a.id); return v.reason === 'offline' ? v : undefined; }, 10_000);
+    expect(off).toEqual(expect.objectContaining({ limitA: 32, status: 'Failed', accepted: false }));
+    // B's session: nothing is left while A may be drawing 32 A, so it waits at 0.
+    await start(b, tag);
+    await eventually(async () => (await viewOf(siteId, b.id)).reason === 'paused');
+    expect(fleet.got(b)).toBe(0);
+    expect(fleet.maxSum).toBeLessThanOrEqual(32);
+    await b.cp.close();
+  });
+});
+
 describe('re-allocation from meter values', () => {
   it.each<[Version]>([['1.6'], ['2.0.1']])('an EV on a %s station drawing less frees the rest for the other; small changes send nothing; drawing near its cap lifts it', async (version) => {
     const fleet = new Fleet();
