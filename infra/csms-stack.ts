@@ -52,7 +52,8 @@ const LIMITS: Record<Kind, { memorySize?: number; timeout: Duration }> = {
   // scrypt/PBKDF2 password checks are CPU-bound; Lambda CPU grows with memory.
   authorizer: { memorySize: 512, timeout: Duration.seconds(10) },
   connect: { timeout: Duration.seconds(15) },
-  disconnect: { timeout: Duration.seconds(15) },
+  // A site's charge point: $disconnect re-allocates its site (docs/sites.md), calls included.
+  disconnect: { timeout: Duration.seconds(28) },
   router: { timeout: Duration.seconds(28) },
   action: { timeout: Duration.seconds(28) },
   // Both wait for a charge point's answer for up to CSMS_CALL_TIMEOUT_MS (≤ 28 s).

@@ -3,6 +3,7 @@ import { fingerprint } from '../transactions/fingerprint';
 import { screenNumbers } from '../transactions/numbers';
 import { NUMBER_OUT_OF_RANGE, recordAnomaly } from '../transactions/anomalies';
 import { recordMeterValues, type MeterValuesInput } from './record';
+import './all-observers';
 
 interface MeterValues16 { connectorId: number; transactionId?: number; meterValue: unknown[] }
 interface MeterValues201 { evseId: number; meterValue: unknown[] }

@@ -10,6 +10,7 @@ import { measureCpu, type CpuResult } from './cpu';
 import { progress } from './io';
 import { measureLoad, type LoadResult } from './load';
 import { measureOperations, type OpsResult } from './ops';
+import { measureSites, type SitesBenchResult } from './sites';
 
 export interface BenchOptions {
   /** ≤ 60 s: shorter phases, no ramp, one init run per bundle. */
@@ -18,8 +19,10 @@ export interface BenchOptions {
   smoke?: boolean;
   /** Hard time budget in seconds for the whole run (default 300, quick 60). */
   maxSeconds?: number;
-  /** Only these parts (ops, cpu, composite, bundles, load); the others are reported as skipped. */
+  /** Only these parts (ops, cpu, composite, bundles, load, sites); the others are reported as skipped. */
   parts?: string[];
+  /** Site sizes (stations) for the sites part (default 10 and 100; quick 10; smoke 3). */
+  siteSizes?: number[];
 }
 
 export interface BudgetCheck {
@@ -49,6 +52,8 @@ export interface BenchResult {
   load: LoadResult | { error: string };
   bundles: BundlesResult | { error: string };
   composite: CompositeBenchResult | { error: string };
+  /** Optional in results written before the part existed. */
+  sites?: SitesBenchResult | { error: string };
   cost: CostResult | { error: string };
   budgets: BudgetCheck[];
 }
@@ -103,6 +108,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         ? { idleConnections: 1000, levels: [100], warmupMs: 500, durationMs: 2000, pacedRatePerCp: 0.1, stressRatePerCp: 0, ramp: [], rampP99LimitMs: 100, messageLogOffPhase: true, deadline, sessionCps: 100, profileMs: 1500, storm: { stations: 300, spreadMs: 3000, timeoutMs: 30_000 } }
         : { idleConnections: 1000, levels: [100, 1000], warmupMs: 1000, durationMs: 5000, pacedRatePerCp: 0.1, stressRatePerCp: 1, ramp: [2000, 4000, 8000, 16000], rampP99LimitMs: 100, messageLogOffPhase: true, deadline: deadline - 5000, sessionCps: 100, profileMs: 3000, storm: { stations: 1000, spreadMs: 10_000, timeoutMs: 60_000 } },
   ));
+  const sites = await part('sites', () => measureSites({ sizes: options.siteSizes ?? (mode === 'smoke' ? [3] : mode === 'quick' ? [10] : [10, 100]), allocateRuns: mode === 'smoke' ? 5 : 200 }));
   const cost = await part('cost', async () => {
     if (isError(ops)) throw new Error('no operation counts (part 1 failed)');
     return computeCost(ops, isError(cpu) ? undefined : cpu);
@@ -119,7 +125,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       memoryGiB: totalmem() / 2 ** 30,
       loadAverage: { before: load1, after: loadavg()[0] },
     },
-    ops, cpu, load, bundles, composite, cost, budgets: [],
+    ops, cpu, load, bundles, composite, sites, cost, budgets: [],
   };
   result.budgets = budgets(result);
   return result;

@@ -308,12 +308,13 @@ describe('least-privilege grants', () => {
     expect(Object.keys(router).length).toBeGreaterThan(Object.keys(boot).length);
   });
 
-  it('grants ManageConnections to router, connect, commands and api, not to the two-way routes', () => {
+  it('grants ManageConnections to router, connect, disconnect, commands and api, not to the two-way routes', () => {
     expect(canManageConnections(ROUTER)).toBe(true);
     expect(canManageConnections('OCPP $connect: subprotocol and connection record')).toBe(true);
     expect(canManageConnections('Operator command from the console: { chargePointId, action, payload }')).toBe(true);
     expect(canManageConnections('Operator HTTP API (IAM auth)')).toBe(true);
-    expect(canManageConnections('OCPP $disconnect: clears the connection record')).toBe(false);
+    // $disconnect re-allocates the station's site (docs/sites.md): SetChargingProfile to the others.
+    expect(canManageConnections('OCPP $disconnect: clears the connection record')).toBe(true);
     expect(canManageConnections('OCPP Heartbeat (two-way route)')).toBe(false);
   });
 
