@@ -131,3 +131,25 @@ export function cycleThrough(graph: ImportGraph, file: string): string[] | undef
   }
   return undefined;
 }
+
+/** Names a file imports (value imports only) from project modules: `{ name, from }` with `from` as written. */
+export function importedNames(file: string, text = readFileSync(file, 'utf8')): Array<{ name: string; from: string }> {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const out: Array<{ name: string; from: string }> = [];
+  for (const node of sf.statements) {
+    if (!ts.isImportDeclaration(node) || !ts.isStringLiteral(node.moduleSpecifier) || node.importClause?.isTypeOnly) continue;
+    const bindings = node.importClause?.namedBindings;
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const e of bindings.elements) if (!e.isTypeOnly) out.push({ name: (e.propertyName ?? e.name).text, from: node.moduleSpecifier.text });
+    }
+  }
+  return out;
+}
+
+/** Every file reachable from `start` (itself included). */
+export function reachableFrom(graph: ImportGraph, start: string): Set<string> {
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) for (const w of graph.get(queue[i]) ?? []) if (!seen.has(w)) { seen.add(w); queue.push(w); }
+  return seen;
+}
