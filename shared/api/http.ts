@@ -24,6 +24,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body?: unknown;
+  /** A text body (a string) sent as is with this content type, instead of JSON. */
+  contentType?: string;
 }
 export type JsonSchema = Record<string, unknown>;
 export interface RouteSchema {
@@ -166,7 +168,8 @@ export function createRouter(routes: Route[]) {
       }
       const res = await r.handle({ method: r.method, path: event.rawPath, params, query, body });
       // A Web Response cannot carry a body (not even '') with 204/304.
-      return res.body === undefined ? new Response(null, { status: res.status }) : json(res.status, res.body);
+      if (res.body === undefined) return new Response(null, { status: res.status });
+      return res.contentType && typeof res.body === 'string' ? { statusCode: res.status, headers: { 'content-type': res.contentType }, body: res.body } : json(res.status, res.body);
     }, { method: r.method, path: toColonPath(r.path) as `/${string}` });
   }
 
