@@ -7,6 +7,7 @@ import { metrics } from '../shared/lambda/metrics';
 import { lambda } from '../shared/lambda/middy';
 import { log, setLogKeys } from '../shared/log';
 import { offeredSpelling, type Protocol } from '../shared/ocpp/protocol';
+import { memberSite } from '../shared/sites/connection-hooks';
 import { startReconnectCheck } from '../shared/transactions/reconnect-check';
 
 export const handler = lambda('connect', async (event: WebSocketEvent) => {
@@ -30,7 +31,9 @@ export const handler = lambda('connect', async (event: WebSocketEvent) => {
   if (!outcome.replaced) await moveGauge(METRIC.connectedChargePoints, 1);
   log.info('connected', { protocol });
   // 2.0.1 E14: ask about the transactions the CSMS still holds once the connection is open.
-  await startReconnectCheck(chargePointId, connectionId, protocol as Protocol);
+  // A site's charge point: its site is re-allocated once the connection is open (docs/sites.md).
+  const siteId = await memberSite(chargePointId).catch(() => undefined);
+  await startReconnectCheck(chargePointId, connectionId, protocol as Protocol, { siteId });
   const offered = Object.entries((event as { headers?: Record<string, string | undefined> }).headers ?? {}).find(([k]) => k.toLowerCase() === 'sec-websocket-protocol')?.[1];
   return { statusCode: 200, headers: { 'Sec-WebSocket-Protocol': offeredSpelling(offered, protocol as Protocol) } };
 });

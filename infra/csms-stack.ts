@@ -41,14 +41,19 @@ const CORE: FunctionSpec[] = [
   { id: 'Commands', kind: 'commands', entry: 'functions/commands.ts', description: 'Operator command from the console: { chargePointId, action, payload }' },
   { id: 'Api', kind: 'api', entry: 'functions/api.ts', description: 'Operator HTTP API (IAM auth)' },
   { id: 'Uploads', kind: 'api', entry: 'functions/uploads.ts', description: 'Diagnostics uploads from charge points (per-job token) to S3' },
+  { id: 'Soap', kind: 'api', entry: 'functions/soap.ts', description: 'OCPP 1.6 SOAP stations: CentralSystemService at POST /ocpp/soap' },
 ];
+
+/** OCPP 1.6 over SOAP (docs/soap.md): routed by the operator HTTP API, behind CloudFront. */
+const SOAP_ENTRY = 'functions/soap.ts';
 
 /** Memory and timeout per role. WebSocket integrations stop waiting after 29 s, HTTP API ones after 30 s. */
 const LIMITS: Record<Kind, { memorySize?: number; timeout: Duration }> = {
   // scrypt/PBKDF2 password checks are CPU-bound; Lambda CPU grows with memory.
   authorizer: { memorySize: 512, timeout: Duration.seconds(10) },
   connect: { timeout: Duration.seconds(15) },
-  disconnect: { timeout: Duration.seconds(15) },
+  // A site's charge point: $disconnect re-allocates its site (docs/sites.md), calls included.
+  disconnect: { timeout: Duration.seconds(28) },
   router: { timeout: Duration.seconds(28) },
   action: { timeout: Duration.seconds(28) },
   // Both wait for a charge point's answer for up to CSMS_CALL_TIMEOUT_MS (≤ 28 s).
@@ -166,7 +171,8 @@ export class CsmsStack extends Stack {
         environment: {
           ...environment,
           // Only the authorizer checks the origin header; nothing else gets the secret.
-          ...(spec.kind === 'authorizer' ? { CSMS_ORIGIN_SECRET: originSecret.value } : {}),
+          // (and the SOAP Lambda, which authorizes every OCPP 1.6 SOAP message as the authorizer does a connect).
+          ...(spec.kind === 'authorizer' || spec.entry === SOAP_ENTRY ? { CSMS_ORIGIN_SECRET: originSecret.value } : {}),
           // Only the functions granted access to the diagnostics files know the bucket.
           ...(DIAGNOSTICS_ACCESS[spec.entry] ? diagnostics.environment : {}),
         },
@@ -232,6 +238,16 @@ export class CsmsStack extends Stack {
       router: fn('Router'),
       actions: Object.fromEntries(actionSpecs.map((s) => [s.id.slice('Ocpp'.length), fn(s.id)])),
     });
+    const operatorApi = new OperatorApi(this, 'OperatorApi', {
+      handler: fn('Api'),
+      logRetention: settings.logRetention,
+      destroyOnRemoval: destroy,
+      throttleRate: settings.throttleRate ?? 500,
+      throttleBurst: settings.throttleBurst ?? 1000,
+      uploads: fn('Uploads'),
+      // OCPP 1.6 over SOAP (docs/soap.md), behind the same CloudFront distribution.
+      soap: fn('Soap'),
+    });
     const edge = new Edge(this, 'Edge', {
       apiDomainName: gateway.domainName,
       stageName: settings.stageName,
@@ -241,14 +257,7 @@ export class CsmsStack extends Stack {
       accessLogs: settings.cloudFrontLogs,
       destroyOnRemoval: destroy,
       webAclArn: settings.webAclArn,
-    });
-    const operatorApi = new OperatorApi(this, 'OperatorApi', {
-      handler: fn('Api'),
-      logRetention: settings.logRetention,
-      destroyOnRemoval: destroy,
-      throttleRate: settings.throttleRate ?? 500,
-      throttleBurst: settings.throttleBurst ?? 1000,
-      uploads: fn('Uploads'),
+      soapOriginDomainName: operatorApi.soapOriginDomainName,
     });
     // 1.6 GetDiagnostics locations point at the upload endpoint (shared/diagnostics/storage.ts).
     if (operatorApi.uploadsUrl) fn('WorkflowDiagnosticsPrepare').addEnvironment('DIAGNOSTICS_UPLOAD_URL', operatorApi.uploadsUrl);
@@ -266,6 +275,7 @@ export class CsmsStack extends Stack {
 
     // --- outputs ----------------------------------------------------------------------------
     new CfnOutput(this, 'ChargePointUrl', { value: `${edge.chargePointUrl}/{chargePointId}`, description: 'Charge points connect here (subprotocol ocpp1.6, ocpp2.0 or ocpp2.0.1)' });
+    if (edge.soapUrl) new CfnOutput(this, 'SoapUrl', { value: edge.soapUrl, description: 'OCPP 1.6 SOAP stations post here (CentralSystemService)' });
     new CfnOutput(this, 'OperatorApiUrl', { value: operatorApi.url, description: 'Operator HTTP API (SigV4 / IAM auth)' });
     new CfnOutput(this, 'RoutingMode', { value: settings.routing });
     new CfnOutput(this, 'CommandsFunctionName', { value: fn('Commands').functionName, description: 'Console test event: { "chargePointId", "action", "payload" }' });

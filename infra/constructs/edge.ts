@@ -76,6 +76,8 @@ export interface EdgeProps {
   destroyOnRemoval: boolean;
   /** A CLOUDFRONT-scope WAFv2 web ACL (us-east-1), e.g. with a rate-based rule on /ocpp/* (docs/deploy.md). */
   webAclArn?: string;
+  /** The operator HTTP API host that serves POST /ocpp/soap (OCPP 1.6 SOAP, docs/soap.md): CloudFront routes /ocpp/soap there. */
+  soapOriginDomainName?: string;
 }
 
 /**
@@ -90,6 +92,8 @@ export class Edge extends Construct {
   readonly rewrite: CloudFrontFunction;
   /** wss://{domain}/ocpp — append /{chargePointId}. */
   readonly chargePointUrl: string;
+  /** https://{domain}/ocpp/soap, the OCPP 1.6 SOAP endpoint (when served). */
+  readonly soapUrl?: string;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
@@ -117,6 +121,22 @@ export class Edge extends Construct {
         compress: false,
         functionAssociations: [{ function: this.rewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
+      // OCPP 1.6 SOAP stations: the same host, an HTTP API route (with the same origin secret and transport headers).
+      additionalBehaviors: props.soapOriginDomainName ? {
+        '/ocpp/soap': {
+          origin: new HttpOrigin(props.soapOriginDomainName, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+            customHeaders: { [ORIGIN_HEADER]: props.originSecret, 'x-csms-transport': 'tls' },
+            readTimeout: Duration.seconds(30),
+          }),
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          compress: false,
+        },
+      } : undefined,
       // WebSocket upgrades are HTTP/1.1; HTTP/2 stays available for anything else.
       httpVersion: HttpVersion.HTTP2,
       enableIpv6: true,
@@ -131,6 +151,7 @@ export class Edge extends Construct {
       webAclId: props.webAclArn,
     });
     this.chargePointUrl = `wss://${props.domainName ?? this.distribution.distributionDomainName}/ocpp`;
+    if (props.soapOriginDomainName) this.soapUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}/ocpp/soap`;
 
     acknowledge(this.distribution, 'AwsSolutions-CFR1', 'Charge points are installed worldwide; restricting countries is an operator decision, not a default.');
     if (!props.webAclArn) acknowledge(this.distribution, 'AwsSolutions-CFR2', 'The web ACL is opt-in (-c webAclArn=<CLOUDFRONT-scope ACL in us-east-1>; docs/deploy.md gives the rate-based rule): a CloudFront web ACL lives in us-east-1 while this stack is region-agnostic, so it cannot be created here. Without it, $connect is throttled on the API stage and authenticated by the authorizer.');

@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -16,6 +16,8 @@ export interface OperatorApiProps {
   throttleBurst: number;
   /** functions/uploads.ts: charge points' diagnostics uploads, `ANY /uploads/{proxy+}` without IAM (a per-job token in the path). */
   uploads?: IFunction;
+  /** functions/soap.ts: OCPP 1.6 SOAP stations, `POST /ocpp/soap` without IAM (the Lambda checks their credentials; docs/soap.md). */
+  soap?: IFunction;
 }
 
 const ACCESS_LOG = JSON.stringify({
@@ -42,6 +44,8 @@ export class OperatorApi extends Construct {
   readonly url: string;
   /** Where charge points upload diagnostics (DIAGNOSTICS_UPLOAD_URL), when an uploads function is given. */
   readonly uploadsUrl?: string;
+  /** The API's host, for CloudFront's /ocpp/soap behaviour (when a soap function is given). */
+  readonly soapOriginDomainName?: string;
 
   constructor(scope: Construct, id: string, props: OperatorApiProps) {
     super(scope, id);
@@ -71,6 +75,16 @@ export class OperatorApi extends Construct {
       });
       for (const route of routes) acknowledge(route, 'AwsSolutions-APIG4', 'Charge points cannot sign requests: the upload location carries a per-job random token (128 bits) that the Lambda checks against the token object the CSMS wrote for that job; no other route is open.');
       this.uploadsUrl = `${this.api.apiEndpoint}/uploads`;
+    }
+    if (props.soap) {
+      const routes = this.api.addRoutes({
+        path: '/ocpp/soap',
+        methods: [HttpMethod.POST],
+        integration: new HttpLambdaIntegration('Soap', props.soap, { payloadFormatVersion: PayloadFormatVersion.VERSION_2_0 }),
+        authorizer: new HttpNoneAuthorizer(),
+      });
+      for (const route of routes) acknowledge(route, 'AwsSolutions-APIG4', 'OCPP 1.6 SOAP stations cannot sign requests: the Lambda refuses any request without the CloudFront origin secret and checks the station\'s Basic auth and registration on every message, as the WebSocket authorizer does (docs/soap.md).');
+      this.soapOriginDomainName = Fn.select(2, Fn.split('/', this.api.apiEndpoint));
     }
   }
 }

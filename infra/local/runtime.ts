@@ -10,6 +10,7 @@ import { startDynamo, type LocalDynamo } from './dynamo';
 import type { QueryValues } from './cloudfront-function';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
+import { serveSoap } from './soap';
 import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
 import { LocalUploads } from './uploads';
 
@@ -136,6 +137,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     queryValues: opts.gatewayQueryValues,
   });
   const api = await load('../../functions/api');
+  // OCPP 1.6 over SOAP: the HTTP API route POST /ocpp/soap of the stack (docs/soap.md).
+  const soap = await load('../../functions/soap');
 
   const apiTokenGenerated = !loopback && !process.env.CSMS_API_TOKEN;
   const apiToken = process.env.CSMS_API_TOKEN || (apiTokenGenerated ? randomBytes(24).toString('base64url') : undefined);
@@ -160,6 +163,7 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
       return res.end(JSON.stringify({ metrics: metricTotals() }));
     }
     if (url.startsWith('/api/') || url === '/api') return serveHttpApi(api, req, res, access);
+    if (req.method === 'POST' && (url === '/ocpp/soap' || url.startsWith('/ocpp/soap?'))) return serveSoap(soap, req, res);
     if (url === '/sfn' || url.startsWith('/sfn/')) return stepFunctions.handle(req, res);
     if (url.startsWith('/uploads/')) return uploads.handle(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });

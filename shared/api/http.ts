@@ -26,10 +26,9 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   body?: unknown;
-  /** A body that is not JSON (e.g. CSV), sent as it is with `contentType`. */
-  text?: string;
+  /** A text body (a string) sent as is with this content type, instead of JSON. */
   contentType?: string;
-  /** Extra response headers (with `text`). */
+  /** Extra response headers (e.g. the next page's token of a CSV export). */
   headers?: Record<string, string>;
 }
 export type JsonSchema = Record<string, unknown>;
@@ -174,9 +173,9 @@ export function createRouter(routes: Route[]) {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
       const res = await r.handle({ method: r.method, path: event.rawPath, params, query, body, headers });
-      if (res.text !== undefined) return { statusCode: res.status, headers: { 'content-type': res.contentType ?? 'text/plain; charset=utf-8', ...res.headers }, body: res.text };
       // A Web Response cannot carry a body (not even '') with 204/304.
-      return res.body === undefined ? new Response(null, { status: res.status }) : json(res.status, res.body);
+      if (res.body === undefined) return new Response(null, { status: res.status });
+      return res.contentType && typeof res.body === 'string' ? { statusCode: res.status, headers: { 'content-type': res.contentType, ...res.headers }, body: res.body } : json(res.status, res.body, res.headers);
     }, { method: r.method, path: toColonPath(r.path) as `/${string}` });
   }
 

@@ -12,12 +12,13 @@ import { eventRoutes } from './routes/events';
 import { smartChargingRoutes } from './routes/smart-charging';
 import { periodicStreamRoutes } from './routes/periodic-streams';
 import { securityRoutes } from './routes/security';
+import { certificateRoutes } from './routes/certificates';
 import { tariffRoutes } from './routes/tariffs';
 import { cdrRoutes } from './routes/cdrs';
 import { displayMessageRoutes } from './routes/display-messages';
 import { siteRoutes } from './routes/sites';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...tariffRoutes, ...cdrRoutes, ...displayMessageRoutes, ...siteRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...certificateRoutes, ...tariffRoutes, ...cdrRoutes, ...displayMessageRoutes, ...siteRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

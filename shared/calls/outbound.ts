@@ -14,6 +14,8 @@ import { tableName } from '../store/tables';
 import { logExchange } from '../store/message-log';
 import { redactSecrets } from '../security/passwords';
 import { GuardRejection, runGuards } from './guards';
+import { isSoapConnection } from '../soap/liveness';
+import { postSoapCall, soapOperation } from '../soap/outbound';
 import './all-effects'; // registers the guards (and effects) of every domain module
 
 /** Why a call could not be made or finished; `status` is the operator API's HTTP status. */
@@ -58,6 +60,8 @@ export async function sendCall(chargePointId: string, action: string, payload: u
     throw new CallFailure(400, invalid.code === 'NotImplemented' ? 'UnknownAction' : 'InvalidPayload',
       invalid.code === 'NotImplemented' ? `${action} is not an OCPP ${schemaVersion} action` : `${action} payload is invalid for OCPP ${schemaVersion}: ${invalid.message}`);
   }
+  // An OCPP 1.6 SOAP station serves only the operations of the ChargePointService WSDL (docs/soap.md).
+  if (isSoapConnection(connectionId) && !soapOperation(action)) throw new CallFailure(400, 'UnknownAction', `${action} is not an operation of the OCPP 1.6 SOAP ChargePointService`);
   // Domain rules a schema cannot express (shared/calls/guards.ts): refused before anything is sent.
   try {
     await runGuards(action, chargePointId, payload, version, { deadline });
@@ -93,6 +97,18 @@ export async function sendCall(chargePointId: string, action: string, payload: u
   } catch (e) {
     if (isConditionFailure(e)) throw new CallFailure(409, 'Busy', `Charge point ${chargePointId} has another call outstanding (or just disconnected); try again`);
     throw e;
+  }
+  if (isSoapConnection(connectionId)) {
+    // SOAP is request/response: the answer comes back on this request and is completed here as the
+    // router completes a JSON station's (records the outcome, applies the effects, resumes a task).
+    const sent = await postSoapCall(cp, pending.messageId, action, payload, deadline);
+    if (!sent.ok) {
+      await releasePendingCall(chargePointId, pending.messageId);
+      throw new CallFailure(sent.status, sent.error, sent.message);
+    }
+    const { completeCall } = await import('./completion');
+    await completeCall(sent.frame, { chargePointId, protocol: cp.protocol, connectionId, registrationStatus: cp.registrationStatus }, sent.raw);
+    return { messageId: pending.messageId, chargePointId, action, protocol: cp.protocol, connectionId, sentAt: now, deadline };
   }
   const wirePayload = cp.protocol === 'ocpp2.0' ? adaptRequestTo20(action, payload) : payload;
   try {

@@ -11,7 +11,7 @@ import { tracingMiddlewares } from './tracing';
 export type AnyMiddleware = MiddlewareObj<any, any, any, any, any>;
 
 /** What the stack deploys: the dashboard groups handler latency by these roles. */
-export type LambdaRole = 'route' | 'router' | 'authorizer' | 'connect' | 'disconnect' | 'api' | 'upload' | 'commands' | 'composite-schedule' | 'workflow';
+export type LambdaRole = 'route' | 'router' | 'soap' | 'authorizer' | 'connect' | 'disconnect' | 'api' | 'upload' | 'commands' | 'composite-schedule' | 'workflow';
 
 export interface LambdaOptions {
   /** Middlewares that apply to this Lambda, outermost first, inside Logger and Metrics. */

@@ -1,6 +1,7 @@
 import { DeleteConnectionCommand, GetConnectionCommand, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { connections } from '../aws';
 import { log } from '../log';
+import { isSoapConnection } from '../soap/liveness';
 
 const isGone = (e: unknown) => (e as { name?: string })?.name === 'GoneException' || (e as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 410;
 
@@ -17,6 +18,8 @@ export async function postFrame(connectionId: string, frame: string): Promise<bo
 
 /** Closes a connection (e.g. the one a reconnect replaced); best effort. */
 export async function closeConnection(connectionId: string): Promise<void> {
+  // A SOAP station has no connection to close (docs/soap.md).
+  if (isSoapConnection(connectionId)) return;
   try {
     await connections().send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
   } catch (e) {

@@ -2,17 +2,20 @@ import type { ActionHandlers, CallContext } from '../ocpp/context';
 import { fingerprint } from '../transactions/fingerprint';
 import { screenNumbers } from '../transactions/numbers';
 import { NUMBER_OUT_OF_RANGE, recordAnomaly } from '../transactions/anomalies';
+import type { Requests16 } from '../ocpp/types/v16';
+import type { Requests201 } from '../ocpp/types/v201';
 import { recordMeterValues, type MeterValuesInput } from './record';
+import './all-observers';
 
-interface MeterValues16 { connectorId: number; transactionId?: number; meterValue: unknown[] }
-interface MeterValues201 { evseId: number; meterValue: unknown[] }
+type MeterValues16 = Requests16['MeterValues'];
+type MeterValues201 = Requests201['MeterValues'];
 
 /**
  * Numbers the CSMS cannot keep (shared/transactions/numbers.ts): answered normally, one anomaly;
  * values are kept with such numbers as text — unless the connector/EVSE itself is out of range,
  * when they are kept only in the anomaly (they name no series).
  */
-async function record(raw: unknown, input: (p: any) => MeterValuesInput, ctx: CallContext) { // eslint-disable-line @typescript-eslint/no-explicit-any
+async function record<P>(raw: P, input: (p: P) => MeterValuesInput, ctx: CallContext) {
   const { payload, outOfRange } = screenNumbers(raw);
   const m = input(payload);
   const placed = !('connectorId' in outOfRange) && !('evseId' in outOfRange);

@@ -1,6 +1,7 @@
 import { connectorSeries, evseSeries, putMeterValues, putMeterValuesOnce, readSeries, transactionSeries, type MeterValuesItem } from '../store/meter-values';
 import type { Generation } from '../store/transactions';
 import { fingerprint } from '../transactions/fingerprint';
+import { notifyObservers } from './observers';
 
 export interface MeterValuesInput {
   chargePointId: string;
@@ -28,7 +29,9 @@ const iso = (ts: string) => {
  * one write. Nothing is dropped or reinterpreted: the wire MeterValue[] is stored as it came.
  */
 export async function recordMeterValues(m: MeterValuesInput): Promise<void> {
-  if (m.meterValue.length) await putMeterValues(meterValuesItem(m));
+  if (!m.meterValue.length) return;
+  await putMeterValues(meterValuesItem(m));
+  await notifyObservers(m);
 }
 
 /**
@@ -36,7 +39,10 @@ export async function recordMeterValues(m: MeterValuesInput): Promise<void> {
  * false for a retry, so a 2.0.1 periodic TransactionEvent needs no fingerprint in its transaction.
  */
 export async function recordMeterValuesOnce(m: MeterValuesInput): Promise<boolean> {
-  return m.meterValue.length ? putMeterValuesOnce(meterValuesItem(m)) : true;
+  if (!m.meterValue.length) return true;
+  const stored = await putMeterValuesOnce(meterValuesItem(m));
+  if (stored) await notifyObservers(m);
+  return stored;
 }
 
 function meterValuesItem(m: MeterValuesInput): MeterValuesItem {

@@ -42,6 +42,11 @@ export interface ConnectorInput {
   transaction?: { transactionId: string; startedAt: string };
   /** Measured current (meter values), when known: an EV drawing less than its share frees the rest. */
   drawnA?: number;
+  /**
+   * The limit is not known to be installed on the station's current connection (it reconnected
+   * since, or the last answer was lost): send the target even when the model already shows it.
+   */
+  resend?: boolean;
 }
 
 export interface StationInput {
@@ -56,7 +61,7 @@ export interface StationInput {
   connectors: ConnectorInput[];
 }
 
-export type LimitReason = 'share' | 'minimum' | 'paused' | 'idle' | 'offline' | 'rejected';
+export type LimitReason = 'share' | 'minimum' | 'drawn' | 'paused' | 'idle' | 'offline' | 'rejected';
 
 export interface ConnectorLimit {
   chargePointId: string;
@@ -100,6 +105,8 @@ interface Slot {
   cap: number; // deci-amps
   min: number; // deci-amps
   value: number; // deci-amps
+  /** The cap comes from the measured current (below the connector's maximum). */
+  drawn: boolean;
 }
 
 /**
@@ -141,7 +148,7 @@ export function allocate(site: SiteLimits, stations: readonly StationInput[]): A
       } else {
         let c = cap;
         if (conn.drawnA !== undefined) c = Math.min(cap, Math.max(deci(minA), deci(conn.drawnA + DRAW_HEADROOM_A)));
-        active.push({ station, conn, wpa, cap: c, min: Math.min(c, deci(minA)), value: 0 });
+        active.push({ station, conn, wpa, cap: c, min: Math.min(c, deci(minA)), value: 0, drawn: c < cap });
       }
     }
   }
@@ -220,7 +227,7 @@ export function allocate(site: SiteLimits, stations: readonly StationInput[]): A
       location: s.conn.location,
       transactionId: s.conn.transaction!.transactionId,
       limitA: amps(s.value),
-      reason: s.value === 0 ? 'paused' : s.value <= s.min ? 'minimum' : 'share',
+      reason: s.value === 0 ? 'paused' : s.value <= s.min ? 'minimum' : s.drawn && s.value === s.cap ? 'drawn' : 'share',
       controlled: true,
     });
   }
@@ -251,11 +258,18 @@ export interface ChangePlan {
 
 /**
  * The calls that take the site from what is installed to `allocation`, lowering before raising.
- * A connector whose installed limit already equals its target is left alone.
+ * A connector whose installed limit already equals its target is left alone, unless it is marked
+ * `resend` (then it is sent with the lowers: the same limit raises nothing).
  */
 export function changePlan(stations: readonly StationInput[], allocation: Allocation): ChangePlan {
   const installed = new Map<string, number | undefined>();
-  for (const st of stations) for (const c of st.connectors) installed.set(connectorKey(st.chargePointId, c.location), c.installedA);
+  const resend = new Set<string>();
+  for (const st of stations) {
+    for (const c of st.connectors) {
+      installed.set(connectorKey(st.chargePointId, c.location), c.installedA);
+      if (c.resend) resend.add(connectorKey(st.chargePointId, c.location));
+    }
+  }
   const lowers: PlanStep[] = [];
   const raises: PlanStep[] = [];
   for (const l of allocation.limits) {
@@ -264,6 +278,53 @@ export function changePlan(stations: readonly StationInput[], allocation: Alloca
     const step = { chargePointId: l.chargePointId, location: l.location, fromA, toA: l.limitA };
     if (fromA === undefined || l.limitA < fromA) lowers.push(step);
     else if (l.limitA > fromA) raises.push(step);
+    // Re-sent as it is: it cannot raise what the connector counts at, so it goes with the lowers.
+    else if (resend.has(connectorKey(l.chargePointId, l.location))) lowers.push(step);
   }
   return { lowers, raises };
+}
+
+/** A measured current moves the cap only by at least this much (hysteresis: no profile per meter value). */
+export const DRAW_HYSTERESIS_A = 2;
+/** An EV drawing within this of its limit may want more: its cap is lifted. */
+export const DRAW_NEAR_LIMIT_A = 1;
+
+/**
+ * Periodic re-allocation from meter values, with hysteresis. `limitA` is what the connector holds,
+ * `drawnA` the measured current its cap follows now (undefined: not capped by its draw).
+ * Returns the new `drawnA` to allocate with (null: lift the cap), or undefined when the change is
+ * too small to be worth a re-allocation:
+ * - not capped: capped once the EV leaves at least DRAW_HYSTERESIS_A unused above the headroom
+ *   (measured + DRAW_HEADROOM_A ≤ limit − DRAW_HYSTERESIS_A);
+ * - capped: lifted when the EV draws within DRAW_NEAR_LIMIT_A of its limit (it may want more),
+ *   moved when the measurement moved by DRAW_HYSTERESIS_A or more, otherwise left.
+ * Safety does not depend on it: whatever the draw, the limits installed sum within the site.
+ */
+export function drawUpdate(limitA: number, drawnA: number | undefined, measuredA: number): number | null | undefined {
+  if (!Number.isFinite(measuredA) || measuredA < 0) return undefined;
+  if (drawnA === undefined) return measuredA + DRAW_HEADROOM_A <= limitA - DRAW_HYSTERESIS_A + 1e-9 ? measuredA : undefined;
+  if (measuredA >= limitA - DRAW_NEAR_LIMIT_A - 1e-9) return null;
+  return Math.abs(measuredA - drawnA) >= DRAW_HYSTERESIS_A - 1e-9 ? measuredA : undefined;
+}
+
+/**
+ * The current a connector draws, from the newest MeterValue with Current.Import readings (per
+ * phase, the highest; 1.6 value text, 2.0.1 number with its multiplier), in A. undefined: none.
+ */
+export function measuredCurrent(meterValue: unknown[]): number | undefined {
+  let best: { t: number; a: number } | undefined;
+  for (const mv of meterValue as Array<{ timestamp?: string; sampledValue?: Array<Record<string, unknown>> }>) {
+    const t = Date.parse(mv.timestamp ?? '');
+    let a: number | undefined;
+    for (const sv of mv.sampledValue ?? []) {
+      if (sv.measurand !== 'Current.Import') continue;
+      const uom = sv.unitOfMeasure as { unit?: string; multiplier?: number } | undefined;
+      const unit = (sv.unit as string | undefined) ?? uom?.unit ?? 'A';
+      if (unit !== 'A') continue;
+      const v = Number(sv.value) * 10 ** (uom?.multiplier ?? 0);
+      if (Number.isFinite(v)) a = Math.max(a ?? 0, v);
+    }
+    if (a !== undefined && (!best || !(t < best.t))) best = { t: Number.isNaN(t) ? 0 : t, a };
+  }
+  return best?.a;
 }

@@ -10,9 +10,12 @@
  * a new session draws nothing until the next allocation, and a stopped one keeps its limit.
  */
 import { log } from '../log';
+import { onMeterValues } from '../metering/observers';
+import type { MeterValuesInput } from '../metering/record';
 import { onTransactionStarted, onTransactionStopped } from '../transactions/hooks';
+import { drawUpdate, measuredCurrent } from './allocate';
 import { reallocateSite } from './service';
-import { getSite, listMembers } from './store';
+import { getSite, listAllocations, listMembers, setDrawn } from './store';
 
 export const MEMBERS_TTL_MS = 30_000;
 let members = new Map<string, string>();
@@ -49,4 +52,31 @@ for (const register of [onTransactionStarted, onTransactionStopped]) {
     },
   });
 }
+
+/**
+ * Periodic re-allocation from meter values (docs/sites.md): a site's connector with a transaction
+ * reports its current; with hysteresis (allocate.ts, drawUpdate) its cap follows it and the site is
+ * re-allocated, otherwise nothing is written. One Query per such message of a site's charge point.
+ */
+export async function siteMeterValues(m: MeterValuesInput): Promise<void> {
+  if (m.source === 'StopTransaction') return;
+  const siteId = siteFor(m.chargePointId);
+  const measured = measuredCurrent(m.meterValue);
+  if (!siteId || measured === undefined) return;
+  const location = m.connectorId ?? m.evseId;
+  const records = (await listAllocations(siteId)).filter((r) => r.chargePointId === m.chargePointId && r.transactionId !== undefined);
+  const r = records.find((x) => (m.transactionId !== undefined ? x.transactionId === m.transactionId : x.location === location));
+  if (!r || r.status !== 'Accepted' || !r.transactionId) return;
+  const drawn = r.drawnTransactionId === r.transactionId ? r.drawnA : undefined;
+  const next = drawUpdate(r.limitA, drawn, measured);
+  if (next === undefined || (next === null && drawn === undefined)) return;
+  await setDrawn(siteId, r.chargePointId, r.location, r.transactionId, next);
+  await reallocateSite(siteId, getSite);
+}
+
+onMeterValues({
+  name: 'site',
+  appliesTo: (m) => m.source !== 'StopTransaction' && siteFor(m.chargePointId) !== undefined,
+  run: siteMeterValues,
+});
 void refreshMembers();

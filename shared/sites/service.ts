@@ -74,7 +74,16 @@ async function observe(site: SiteItem, chargePointId: string, records: Allocatio
           phases,
         });
         const limit = composite.chargingSchedule.chargingSchedulePeriod[0]?.limit;
-        return { location, maxCurrentA: maxA, installedA: limit ?? undefined, transaction: tx && { transactionId: tx.transactionId, startedAt: tx.startedAt } };
+        const r = mine.find((x) => x.location === location);
+        // Answers lost since the last accepted limit (timeout, disconnect): the station may hold any
+        // of those limits or the model's, it counts at the highest.
+        const unknown = r?.unconfirmedA;
+        const installedA = limit === null || limit === undefined ? undefined : unknown !== undefined ? Math.max(limit, unknown) : limit;
+        // Confirmed on this connection: accepted after it opened. Otherwise the target is sent again
+        // (a station that rebooted may have lost it; one that was offline may have missed a change).
+        const confirmed = r?.status === 'Accepted' && !!r.sentAt && (!cp.connectedAt || r.sentAt >= cp.connectedAt);
+        const drawnA = tx && r?.drawnA !== undefined && r.drawnTransactionId === tx.transactionId ? r.drawnA : undefined;
+        return { location, maxCurrentA: maxA, installedA, transaction: tx && { transactionId: tx.transactionId, startedAt: tx.startedAt }, drawnA, resend: online && !confirmed };
       }),
     },
   };
@@ -86,9 +95,11 @@ async function observeAll(site: SiteItem, records: AllocationItem[], now: Date):
 }
 
 /** Sends one step; records what the station answered. true = accepted. */
-async function send(site: SiteItem, o: Observed, step: PlanStep, alloc: Allocation, sentAt: Date): Promise<boolean> {
+async function send(site: SiteItem, o: Observed, step: PlanStep, alloc: Allocation, sentAt: Date, prev: AllocationItem | undefined): Promise<boolean> {
   const limit = alloc.limits.find((l) => l.chargePointId === step.chargePointId && l.location === step.location)!;
-  const base = { siteId: site.siteId, chargePointId: step.chargePointId, location: step.location, limitA: step.toA, reason: limit.reason, transactionId: limit.transactionId, sentAt: sentAt.toISOString(), allocatedAt: sentAt.toISOString() };
+  // The measured current the cap follows stays with the record.
+  const drawn = prev?.drawnA !== undefined ? { drawnA: prev.drawnA, drawnTransactionId: prev.drawnTransactionId, drawnAt: prev.drawnAt } : {};
+  const base = { siteId: site.siteId, chargePointId: step.chargePointId, location: step.location, limitA: step.toA, reason: limit.reason, transactionId: limit.transactionId, sentAt: sentAt.toISOString(), allocatedAt: sentAt.toISOString(), ...drawn };
   const r = await runCommand(step.chargePointId, 'SetChargingProfile', siteProfile(o.version, step.location, step.toA, o.phases));
   const status = (r.body as { response?: { status?: string } }).response?.status;
   if (r.status === 200 && status === 'Accepted') {
@@ -96,7 +107,10 @@ async function send(site: SiteItem, o: Observed, step: PlanStep, alloc: Allocati
     return true;
   }
   const rejected = r.status === 200;
-  await putAllocation({ ...base, status: rejected ? 'Rejected' : 'Failed', message: rejected ? `SetChargingProfile ${status}` : String((r.body as { message?: string }).message ?? (r.body as { error?: string }).error ?? r.status) });
+  // Not accepted: a lost answer (Failed) may still have installed it. Until a limit is accepted
+  // again, the highest of those is what the station may hold (a rejection installs nothing).
+  const unconfirmed = Math.max(prev?.unconfirmedA ?? 0, rejected ? 0 : step.toA);
+  await putAllocation({ ...base, ...(unconfirmed > 0 || !rejected ? { unconfirmedA: unconfirmed } : {}), status: rejected ? 'Rejected' : 'Failed', message: rejected ? `SetChargingProfile ${status}` : String((r.body as { message?: string }).message ?? (r.body as { error?: string }).error ?? r.status) });
   return false;
 }
 
@@ -122,8 +136,9 @@ async function pass(site: SiteItem): Promise<'settled' | 'again'> {
   }
   const members = new Set(site.chargePointIds);
   for (const r of records) if (!members.has(r.chargePointId)) await deleteAllocation(site.siteId, r.itemKey);
-  for (const step of plan.lowers) if (!(await send(site, byId.get(step.chargePointId)!, step, alloc, new Date()))) return 'again';
-  for (const step of plan.raises) if (!(await send(site, byId.get(step.chargePointId)!, step, alloc, new Date()))) return 'again';
+  const prevOf = (step: PlanStep) => known.get(connectorKey(step.chargePointId, step.location));
+  for (const step of plan.lowers) if (!(await send(site, byId.get(step.chargePointId)!, step, alloc, new Date(), prevOf(step)))) return 'again';
+  for (const step of plan.raises) if (!(await send(site, byId.get(step.chargePointId)!, step, alloc, new Date(), prevOf(step)))) return 'again';
   return plan.lowers.length || plan.raises.length ? 'again' : 'settled';
 }
 

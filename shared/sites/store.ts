@@ -40,6 +40,12 @@ export interface AllocationItem {
   message?: string;
   messageId?: string;
   allocatedAt: string;
+  /** The highest limit sent whose answer was lost since the last accepted one (it may be installed). */
+  unconfirmedA?: number;
+  /** The measured current the connector's cap follows (meter values), for that transaction only. */
+  drawnA?: number;
+  drawnTransactionId?: string;
+  drawnAt?: string;
 }
 
 export class MemberConflict extends Error {
@@ -210,5 +216,21 @@ export async function releaseLock(siteId: string, owner: string): Promise<boolea
   } catch (e) {
     if (!isConditionFailure(e)) throw e;
     return true; // not ours any more (expired and taken over)
+  }
+}
+
+/** Records the measured current a connector's cap follows (null: lift the cap). Only on an existing record. */
+export async function setDrawn(siteId: string, chargePointId: string, location: number, transactionId: string, drawnA: number | null, now = new Date()): Promise<void> {
+  try {
+    await db().send(new UpdateCommand({
+      TableName: table(),
+      Key: { siteId, itemKey: allocKey(chargePointId, location) },
+      ...(drawnA === null
+        ? { UpdateExpression: 'REMOVE drawnA, drawnTransactionId SET drawnAt = :at', ExpressionAttributeValues: { ':at': now.toISOString() } }
+        : { UpdateExpression: 'SET drawnA = :d, drawnTransactionId = :t, drawnAt = :at', ExpressionAttributeValues: { ':d': drawnA, ':t': transactionId, ':at': now.toISOString() } }),
+      ConditionExpression: 'attribute_exists(siteId)',
+    }));
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
   }
 }

@@ -5,6 +5,7 @@ import { setAttributesExpression } from './expressions';
 import { config } from '../config';
 import type { Protocol } from '../ocpp/protocol';
 import { tableName } from './tables';
+import { isSoapConnection, soapStationLive } from '../soap/liveness';
 
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
 export const REGISTRATION_STATUSES: RegistrationStatus[] = ['Accepted', 'Pending', 'Rejected'];
@@ -51,6 +52,10 @@ export interface ChargePoint {
   settings?: Record<string, unknown>;
   /** The tariff of sessions on this charge point when the id tag names none (docs/tariffs.md). */
   tariffId?: string;
+  /** `soap` for an OCPP 1.6 SOAP station (docs/soap.md); absent for OCPP-J. */
+  transport?: 'soap';
+  /** A SOAP station's endpoint: the wsa:From address of its latest message. */
+  soapEndpoint?: string;
 }
 
 const table = () => tableName('chargePoints');
@@ -67,6 +72,8 @@ export async function getChargePoint(chargePointId: string, consistent = false):
 
 /** A connection record counts only while younger than API Gateway's maximum connection age. */
 export function liveConnectionId(cp: ChargePoint | undefined, now = Date.now()): string | undefined {
+  // A SOAP station has no connection: it counts as connected while heard from recently (docs/soap.md).
+  if (isSoapConnection(cp?.connectionId)) return soapStationLive(cp!.lastSeen, now) ? cp!.connectionId : undefined;
   if (!cp?.connectionId || !cp.connectedAt) return undefined;
   return now - Date.parse(cp.connectedAt) < config.connectionMaxAgeMs() ? cp.connectionId : undefined;
 }

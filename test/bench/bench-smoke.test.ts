@@ -107,6 +107,16 @@ describe('npm run bench --smoke', () => {
       // Volume tiers only ever lower the price per charge point.
       expect(s.fleets[2].perChargePointUsdPerMonth).toBeLessThanOrEqual(s.fleets[0].perChargePointUsdPerMonth + 1e-12);
     }
+    // Site load management: 3 stations under one site, every start re-allocated within the site limit.
+    if (!r.sites || isError(r.sites)) throw new Error(`sites failed: ${r.sites && isError(r.sites) ? r.sites.error : 'missing'}`);
+    expect(r.sites.rows.map((x) => x.stations)).toEqual([3]);
+    for (const x of r.sites.rows) {
+      expect(x.messages.n).toBe(x.stations);
+      expect(x.messages.max).toBeGreaterThanOrEqual(1);
+      expect(x.maxHeldA).toBeLessThanOrEqual(x.siteA);
+      expect(nonNegative(x.allocateMs) && nonNegative(x.reallocationMs.p50) && x.dynamoOps.p50 > 0).toBe(true);
+    }
+    expect(markdown(r)).toContain('### Site load management');
     expect(r.budgets).toEqual(budgets(r));
     expect(r.budgets.length).toBeGreaterThan(5);
     expect(markdown(r)).toContain('| area | metric | measured | target |');

@@ -11,6 +11,7 @@ import { progress } from './io';
 import { measureLoad, type LoadResult } from './load';
 import { measureOperations, type OpsResult } from './ops';
 import { measureTariff, type TariffBenchResult } from './tariff';
+import { measureSites, type SitesBenchResult } from './sites';
 
 export interface BenchOptions {
   /** ≤ 60 s: shorter phases, no ramp, one init run per bundle. */
@@ -19,8 +20,10 @@ export interface BenchOptions {
   smoke?: boolean;
   /** Hard time budget in seconds for the whole run (default 300, quick 60). */
   maxSeconds?: number;
-  /** Only these parts (ops, cpu, composite, bundles, load); the others are reported as skipped. */
+  /** Only these parts (ops, cpu, composite, bundles, load, sites, tariff); the others are reported as skipped. */
   parts?: string[];
+  /** Site sizes (stations) for the sites part (default 10 and 100; quick 10; smoke 3). */
+  siteSizes?: number[];
 }
 
 export interface BudgetCheck {
@@ -50,6 +53,8 @@ export interface BenchResult {
   load: LoadResult | { error: string };
   bundles: BundlesResult | { error: string };
   composite: CompositeBenchResult | { error: string };
+  /** Optional in results written before the part existed. */
+  sites?: SitesBenchResult | { error: string };
   cost: CostResult | { error: string };
   /** The cost of a 24 h session under a 10-element tariff (docs/tariffs.md). */
   tariff?: TariffBenchResult | { error: string };
@@ -107,6 +112,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         : { idleConnections: 1000, levels: [100, 1000], warmupMs: 1000, durationMs: 5000, pacedRatePerCp: 0.1, stressRatePerCp: 1, ramp: [2000, 4000, 8000, 16000], rampP99LimitMs: 100, messageLogOffPhase: true, deadline: deadline - 5000, sessionCps: 100, profileMs: 3000, storm: { stations: 1000, spreadMs: 10_000, timeoutMs: 60_000 } },
   ));
   const tariff = await part('tariff', async () => measureTariff({ runs: mode === 'smoke' ? 3 : mode === 'quick' ? 50 : 300 }));
+  const sites = await part('sites', () => measureSites({ sizes: options.siteSizes ?? (mode === 'smoke' ? [3] : mode === 'quick' ? [10] : [10, 100]), allocateRuns: mode === 'smoke' ? 5 : 200 }));
   const cost = await part('cost', async () => {
     if (isError(ops)) throw new Error('no operation counts (part 1 failed)');
     return computeCost(ops, isError(cpu) ? undefined : cpu);
@@ -123,7 +129,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       memoryGiB: totalmem() / 2 ** 30,
       loadAverage: { before: load1, after: loadavg()[0] },
     },
-    ops, cpu, load, bundles, composite, cost, tariff, budgets: [],
+    ops, cpu, load, bundles, composite, sites, cost, tariff, budgets: [],
   };
   result.budgets = budgets(result);
   return result;

@@ -112,6 +112,12 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
     }
   }
 
+  if (r.sites && !isError(r.sites)) {
+    lines.push('### Site load management (one site, sessions starting one after another)', '', '| stations | allocate + plan, ms | re-allocation p50 / max ms | SetChargingProfile per re-allocation p50 / max | DynamoDB ops per start p50 / max | most held at once / site A |', '|---|---|---|---|---|---|');
+    for (const x of r.sites.rows) lines.push(`| ${x.stations} | ${fmt(x.allocateMs)} | ${fmt(x.reallocationMs.p50)} / ${fmt(x.reallocationMs.max)} | ${fmt(x.messages.p50)} / ${fmt(x.messages.max)} | ${fmt(x.dynamoOps.p50)} / ${fmt(x.dynamoOps.max)} | ${fmt(x.maxHeldA)} / ${fmt(x.siteA)} |`);
+    lines.push('');
+  }
+
   if (!isError(r.cost)) {
     lines.push(`### Cost per charge point per month (us-east-1 list prices of ${r.cost.prices.takenOn}; 300 s heartbeat, ${r.cost.assumptions.sessionsPerDay} × ${r.cost.assumptions.sessionMinutes} min sessions/day, meter values every ${r.cost.assumptions.meterValueIntervalS} s)`, '');
     lines.push('| protocol | audit log | ops/day | 1 CP | 1,000 CPs (fleet) | 100,000 CPs (fleet) | assumed |', '|---|---|---|---|---|---|---|');

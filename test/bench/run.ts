@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick | --smoke] [--out FILE] [--max-seconds N]`: measures against the local
+// `npm run bench [-- --quick | --smoke] [--out FILE] [--max-seconds N] [--parts sites,…] [--site-sizes 10,100]`: measures against the local
 // runtime, writes bench/results/latest.json and prints a Markdown summary. Budget misses are
 // reported, never turned into a failing exit code. See docs/performance.md.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ async function main() {
       out: { type: 'string' },
       'max-seconds': { type: 'string' },
       parts: { type: 'string' },
+      'site-sizes': { type: 'string' },
     },
   });
   const maxSeconds = values['max-seconds'] ? Number(values['max-seconds']) : undefined;
@@ -28,7 +29,7 @@ async function main() {
   }, ((maxSeconds ?? (values.quick || values.smoke ? 60 : 300)) + 120) * 1000);
   hardStop.unref();
 
-  const result = await runBench({ quick: values.quick, smoke: values.smoke, maxSeconds, parts: values.parts?.split(',').map((x) => x.trim()).filter(Boolean) });
+  const result = await runBench({ quick: values.quick, smoke: values.smoke, maxSeconds, parts: values.parts?.split(',').map((x) => x.trim()).filter(Boolean), siteSizes: values['site-sizes']?.split(',').map(Number).filter((x) => x > 0) });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
   writeOut(markdown(result, relative(process.cwd(), out)) + '\n');

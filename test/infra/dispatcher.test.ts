@@ -105,7 +105,8 @@ describe('context switches', () => {
   it('derives the origin header from the master secret: same value for CloudFront and the authorizer, master never in the template', () => {
     const expected = createHmac('sha256', CONTEXT.originSecret).update('csms-origin-verify/CsmsDev').digest('hex');
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ Origins: [Match.objectLike({ OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: expected }, { HeaderName: 'x-csms-transport', HeaderValue: 'tls' }] })] }),
+      // Both origins (the WebSocket stage and the HTTP API behind /ocpp/soap, docs/soap.md) carry it.
+      DistributionConfig: Match.objectLike({ Origins: [1, 2].map(() => Match.objectLike({ OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: expected }, { HeaderName: 'x-csms-transport', HeaderValue: 'tls' }] })) }),
     });
     expect(fn('OCPP $connect authorizer: origin secret, identity, registration, Basic auth').Properties.Environment.Variables.CSMS_ORIGIN_SECRET).toBe(expected);
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);

@@ -261,9 +261,9 @@ describe('Lambdas', () => {
     }
   });
 
-  it('give the origin secret to the authorizer only', () => {
+  it('give the origin secret to the authorizer and the SOAP Lambda only (it authorizes every SOAP message as the authorizer a connect)', () => {
     const holders = ofType('AWS::Lambda::Function').filter(([, f]) => f.Properties.Environment.Variables.CSMS_ORIGIN_SECRET !== undefined);
-    expect(holders.map(([, f]) => f.Properties.Description)).toEqual([expect.stringMatching(/authorizer/)]);
+    expect(holders.map(([, f]) => f.Properties.Description).sort()).toEqual([expect.stringMatching(/authorizer/), expect.stringMatching(/^OCPP 1.6 SOAP/)].sort((a, b) => String(a).localeCompare(String(b))));
   });
 });
 
@@ -308,12 +308,13 @@ describe('least-privilege grants', () => {
     expect(Object.keys(router).length).toBeGreaterThan(Object.keys(boot).length);
   });
 
-  it('grants ManageConnections to router, connect, commands and api, not to the two-way routes', () => {
+  it('grants ManageConnections to router, connect, disconnect, commands and api, not to the two-way routes', () => {
     expect(canManageConnections(ROUTER)).toBe(true);
     expect(canManageConnections('OCPP $connect: subprotocol and connection record')).toBe(true);
     expect(canManageConnections('Operator command from the console: { chargePointId, action, payload }')).toBe(true);
     expect(canManageConnections('Operator HTTP API (IAM auth)')).toBe(true);
-    expect(canManageConnections('OCPP $disconnect: clears the connection record')).toBe(false);
+    // $disconnect re-allocates the station's site (docs/sites.md): SetChargingProfile to the others.
+    expect(canManageConnections('OCPP $disconnect: clears the connection record')).toBe(true);
     expect(canManageConnections('OCPP Heartbeat (two-way route)')).toBe(false);
   });
 
@@ -345,7 +346,8 @@ describe('operator HTTP API', () => {
       expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
       expect(functionBehind(r).Properties.Description).toBe('Operator HTTP API (IAM auth)');
     }
-    expect(ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refId(r.Properties.ApiId) === httpApiId())).toHaveLength(4);
+    // /api (2), /uploads (2), POST /ocpp/soap (test/infra/soap.test.ts).
+    expect(ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refId(r.Properties.ApiId) === httpApiId())).toHaveLength(5);
   });
 
   it('opens only PUT and POST /uploads/{proxy+} without IAM, to the uploads Lambda, and points 1.6 GetDiagnostics locations there', () => {
@@ -355,7 +357,7 @@ describe('operator HTTP API', () => {
       expect(functionBehind(r).Properties.Description).toBe(UPLOADS);
     }
     const open = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => refId(r.Properties.ApiId) === httpApiId() && r.Properties.AuthorizationType !== 'AWS_IAM');
-    expect(open.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(['POST /uploads/{proxy+}', 'PUT /uploads/{proxy+}']);
+    expect(open.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(['POST /ocpp/soap', 'POST /uploads/{proxy+}', 'PUT /uploads/{proxy+}']);
     const prepare = ofType('AWS::Lambda::Function').find(([, f]) => f.Properties.Description === 'Workflow task DiagnosticsPrepare')![1];
     expect(JSON.stringify(prepare.Properties.Environment.Variables.DIAGNOSTICS_UPLOAD_URL)).toContain(httpApiId());
   });
@@ -384,7 +386,7 @@ describe('CloudFront', () => {
           OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
           FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: fnArn }],
         }),
-        Origins: [origin],
+        Origins: Match.arrayWith([origin]),
       }),
     });
     expect(resources[refId(fnArn.asObject())!].Type).toBe('AWS::CloudFront::Function');
@@ -400,7 +402,7 @@ describe('CloudFront', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     const header = new Capture();
     template.hasResourceProperties('AWS::CloudFront::Distribution', {
-      DistributionConfig: Match.objectLike({ Origins: [Match.objectLike({ OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: header }, { HeaderName: 'x-csms-transport', HeaderValue: 'tls' }] })] }),
+      DistributionConfig: Match.objectLike({ Origins: Match.arrayWith([Match.objectLike({ OriginPath: '/ocpp', OriginCustomHeaders: [{ HeaderName: 'x-origin-verify', HeaderValue: header }, { HeaderName: 'x-csms-transport', HeaderValue: 'tls' }] })]) }),
     });
     expect(JSON.stringify(header.asObject())).toContain('{{resolve:secretsmanager:');
     const [, authorizer] = functionByDescription('OCPP $connect authorizer: origin secret, identity, registration, Basic auth');
@@ -484,7 +486,14 @@ describe('workflows', () => {
     expect(allowed('states:StartExecution')).toEqual({
       'OCPP $connect: subprotocol and connection record': [machineArn('transaction-check')],
       [ROUTER]: [machineArn('reservation-expiry')],
-      [API]: [machineArn('diagnostics-upload'), machineArn('firmware-update')],
+      [API]: [machineArn('diagnostics-upload'), machineArn('firmware-update'), machineArn('reservation-expiry')],
+      // A SOAP station's answer is completed in the Lambda that made the call (shared/calls/outbound.ts,
+      // docs/soap.md), with its effects: ReserveNow's starts reservation-expiry.
+      ...Object.fromEntries([
+        'OCPP StartTransaction (two-way route)', 'OCPP StopTransaction (two-way route)', 'OCPP TransactionEvent (two-way route)',
+        'Operator command from the console: { chargePointId, action, payload }', 'Workflow task DiagnosticsRequestUpload',
+        'Workflow task FirmwareSendUpdate', 'Workflow task TransactionCheck', 'OCPP 1.6 SOAP stations: CentralSystemService at POST /ocpp/soap',
+      ].map((d) => [d, [machineArn('reservation-expiry')]])),
     });
   });
 

@@ -22,7 +22,7 @@ export const cdrRoutes: Route[] = [
       const page = await listCdrs({ chargePointId: cp, from, to }, limitParam(query, 50), decodeToken(query.nextToken, CDR_TOKEN, cp ? { chargePointId: cp } : {}));
       const nextToken = encodeToken(page.lastKey);
       const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/i.test(headers?.accept ?? ''));
-      if (csv) return { status: 200, text: cdrsCsv(page.items), contentType: 'text/csv; charset=utf-8', headers: nextToken ? { 'x-next-token': nextToken } : {} };
+      if (csv) return { status: 200, body: cdrsCsv(page.items), contentType: 'text/csv; charset=utf-8', headers: nextToken ? { 'x-next-token': nextToken } : {} };
       return ok({ items: page.items, nextToken });
     },
   },

@@ -7,6 +7,7 @@ import {
   deleteChargePoint, getChargePoint, listChargePoints, liveConnectionId, REGISTRATION_STATUSES, upsertChargePoint,
   type ChargePoint, type RegistrationStatus,
 } from '../../store/charge-points';
+import { isSoapConnection } from '../../soap/liveness';
 import { listVariables } from '../../store/device-model';
 import { listMessages } from '../../store/message-log';
 import { listActiveTransactions } from '../../store/transactions';
@@ -35,6 +36,9 @@ export function chargePointView(cp: ChargePoint) {
     securityProfile: securityProfileOf(cp),
     connected: !!liveConnectionId(cp),
     protocol: cp.protocol,
+    /** `soap` for an OCPP 1.6 SOAP station, with its endpoint (docs/soap.md); `websocket` otherwise. */
+    transport: isSoapConnection(cp.connectionId) ? 'soap' : 'websocket',
+    soapEndpoint: cp.soapEndpoint,
     connectedAt: cp.connectedAt,
     disconnectedAt: cp.disconnectedAt,
     lastSeen: latest(cp.lastSeen, cp.disconnectedAt),
@@ -59,7 +63,8 @@ const latest = (...times: Array<string | undefined>) => times.filter((t): t is s
 async function liveView(cp: ChargePoint) {
   const view = chargePointView(cp);
   const connectionId = liveConnectionId(cp);
-  if (!connectionId) return view;
+  // A SOAP station has no gateway connection: its last message is lastSeen (docs/soap.md).
+  if (!connectionId || isSoapConnection(connectionId)) return view;
   const activity = await connectionActivity(connectionId);
   if (!activity) return { ...view, connected: false };
   return { ...view, lastSeen: latest(view.lastSeen, activity.lastActiveAt) };

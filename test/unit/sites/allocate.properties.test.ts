@@ -28,6 +28,14 @@ interface SimStation {
   /** What the CSMS knows: it got a rejection from this station (cleared when the station reconnects). */
   markedRejected: boolean;
   model: InstalledProfile[];
+  /** What the station really holds: differs from the model when an answer was lost. */
+  truth: InstalledProfile[];
+  /** The next answer is lost (the call delivered or not): the CSMS records the step as Failed. */
+  loseNext?: { delivered: boolean; disconnects: boolean };
+  /** What the CSMS sent whose answer it never got, per connector (it counts at the higher). */
+  unknown: Map<number, number>;
+  /** Connectors whose limit is not confirmed on the station's current connection (sent again). */
+  unconfirmed: Set<number>;
   connectors: SimConnector[];
 }
 
@@ -37,6 +45,7 @@ type Event =
   | { kind: 'disconnect'; s: number }
   | { kind: 'reconnect'; s: number }
   | { kind: 'reject'; s: number }
+  | { kind: 'lose'; s: number; delivered: boolean; disconnects: boolean }
   | { kind: 'meter'; s: number; c: number; drawnA: number }
   | { kind: 'limit'; maxCurrentA: number };
 
@@ -53,6 +62,7 @@ const eventArb = (n: number): fc.Arbitrary<Event> =>
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), s: fc.nat(n - 1) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconnect' as const), s: fc.nat(n - 1) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reject' as const), s: fc.nat(n - 1) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('lose' as const), s: fc.nat(n - 1), delivered: fc.boolean(), disconnects: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('meter' as const), s: fc.nat(n - 1), c: fc.nat(2), drawnA: fc.integer({ min: 0, max: 320 }).map((d) => d / 10) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('limit' as const), maxCurrentA: fc.integer({ min: 0, max: 120 }) }) },
   );
@@ -70,9 +80,9 @@ const scenarioArb = fc
   .chain((s) => fc.record({ scenario: fc.constant(s), events: fc.array(eventArb(s.stations.length), { maxLength: 40 }) }));
 
 /** What the composite engine says a connector may draw from the station's model now (unconstrained = its maximum). */
-function installedFromModel(st: SimStation, c: SimConnector, nowIso: string): number | undefined {
+function installedFromModel(st: SimStation, c: SimConnector, nowIso: string, profiles = st.model): number | undefined {
   const r = computeCompositeSchedule({
-    profiles: st.model,
+    profiles,
     connectorId: c.location,
     start: nowIso,
     duration: 1,
@@ -98,6 +108,9 @@ function run({ scenario, events }: Scenario) {
     rejects: false,
     markedRejected: false,
     model: [],
+    truth: [],
+    unknown: new Map(),
+    unconfirmed: new Set(),
     connectors: s.caps.map((maxA, j) => ({ location: j + 1, maxA })),
   }));
   const site: SiteLimits = { ...scenario, maxCurrentA: scenario.maxCurrentA };
@@ -121,6 +134,19 @@ function run({ scenario, events }: Scenario) {
     }
     return { a, w };
   };
+  /** What the stations really hold, every connector (offline ones too) at its composite; unconstrained = its maximum. */
+  const truthSum = () => {
+    let a = 0;
+    let w = 0;
+    for (const st of stations) {
+      for (const c of st.connectors) {
+        const v = Math.min(c.maxA, installedFromModel(st, c, nowIso(), st.truth) ?? c.maxA);
+        a += v;
+        w += v * V * st.phases;
+      }
+    }
+    return { a, w };
+  };
   const inputs = (): StationInput[] =>
     stations.map((st) => ({
       chargePointId: st.id,
@@ -128,7 +154,12 @@ function run({ scenario, events }: Scenario) {
       online: st.online,
       rejected: st.markedRejected,
       priority: st.priority,
-      connectors: st.connectors.map((c) => ({ location: c.location, maxCurrentA: c.maxA, installedA: installedFromModel(st, c, nowIso()), transaction: c.tx, drawnA: c.drawnA })),
+      connectors: st.connectors.map((c) => {
+        // As service.ts observes it: a lost answer counts at the higher of the model and what was sent.
+        const m = installedFromModel(st, c, nowIso());
+        const u = st.unknown.get(c.location);
+        return { location: c.location, maxCurrentA: c.maxA, installedA: m === undefined || u === undefined ? m : Math.max(m, u), transaction: c.tx, drawnA: c.drawnA, resend: st.online && st.unconfirmed.has(c.location) };
+      }),
     }));
 
   let settled = false;
@@ -136,6 +167,8 @@ function run({ scenario, events }: Scenario) {
     const b = budget();
     const startSum = counted(false);
     const ceiling = { a: Math.max(b.a, startSum.a), w: Math.max(b.w, startSum.w) };
+    const startTruth = truthSum();
+    const truthCeiling = { a: Math.max(b.a, startTruth.a), w: Math.max(b.w, startTruth.w) };
     for (let round = 0; round < 2 * stations.length + 3; round++) {
       const ins = inputs();
       const alloc = allocate(site, ins);
@@ -150,13 +183,36 @@ function run({ scenario, events }: Scenario) {
           failed = true;
           return;
         }
-        st.model = installProfile(st.model, siteProfile(st.version, step.location, step.toA, st.phases));
+        const profile = siteProfile(st.version, step.location, step.toA, st.phases);
+        if (st.loseNext) {
+          if (st.loseNext.delivered) st.truth = installProfile(st.truth, profile);
+          st.unknown.set(step.location, Math.max(step.toA, st.unknown.get(step.location) ?? 0));
+          st.unconfirmed.add(step.location);
+          // The commonest cause: the connection dropped while the call was out.
+          if (st.loseNext.disconnects) st.online = false;
+          st.loseNext = undefined;
+          failed = true;
+        } else {
+          st.model = installProfile(st.model, profile);
+          st.truth = installProfile(st.truth, profile);
+          st.unknown.delete(step.location);
+          st.unconfirmed.delete(step.location);
+        }
+        // What the stations really hold: never above where the site was, nor above its limit if it was within.
+        const truth = truthSum();
+        expect(truth.a).toBeLessThanOrEqual(truthCeiling.a + EPS);
+        expect(truth.w).toBeLessThanOrEqual(truthCeiling.w + EPS);
+        if (failed) return;
         // During the change: never above where the site was, nor above the limit if it was within.
         const now = counted(false);
         expect(now.a).toBeLessThanOrEqual(ceiling.a + EPS);
         expect(now.w).toBeLessThanOrEqual(ceiling.w + EPS);
       };
-      for (const s of plan.lowers) send(s);
+      // As service.ts: a failed step ends the pass, the next one starts from the model.
+      for (const s of plan.lowers) {
+        send(s);
+        if (failed) break;
+      }
       if (failed) continue;
       for (const s of plan.raises) {
         send(s);
@@ -178,6 +234,10 @@ function run({ scenario, events }: Scenario) {
       const sum = counted(true);
       expect(sum.a).toBeLessThanOrEqual(Math.max(0, b.a) + EPS);
       expect(sum.w).toBeLessThanOrEqual(Math.max(0, b.w) + EPS);
+      // And what the stations really hold, lost answers and offline stations included.
+      const truth = truthSum();
+      expect(truth.a).toBeLessThanOrEqual(Math.max(0, b.a) + EPS);
+      expect(truth.w).toBeLessThanOrEqual(Math.max(0, b.w) + EPS);
       if (settled) {
         const plain = counted(false);
         expect(plain.a).toBeLessThanOrEqual(Math.max(0, b.a) + EPS);
@@ -221,8 +281,10 @@ function run({ scenario, events }: Scenario) {
       if (e.kind === 'start' && st.online && c && !c.tx) c.tx = { transactionId: String(++txSeq), startedAt: nowIso() };
       if (e.kind === 'stop' && c) { c.tx = undefined; c.drawnA = undefined; }
       if (e.kind === 'disconnect') st.online = false;
-      if (e.kind === 'reconnect' && !st.online) { st.online = true; st.rejects = false; st.markedRejected = false; }
+      // Back on a new connection: nothing is confirmed on it (profiles kept, 1.6 §3.13.6).
+      if (e.kind === 'reconnect' && !st.online) { st.online = true; st.rejects = false; st.markedRejected = false; for (const c of st.connectors) st.unconfirmed.add(c.location); }
       if (e.kind === 'reject') st.rejects = true;
+      if (e.kind === 'lose') st.loseNext = { delivered: e.delivered, disconnects: e.disconnects };
       if (e.kind === 'meter' && c?.tx) c.drawnA = e.drawnA;
     }
     checkSettled();
@@ -232,6 +294,17 @@ function run({ scenario, events }: Scenario) {
 describe('site allocation, against the composite engine over the CSMS model', () => {
   it('the sum holds after every step and during every change; sessions get the minimum or are paused newest first', () => {
     fc.assert(fc.property(scenarioArb, (x) => run(x)), { numRuns: 300 });
+  });
+});
+
+describe('site allocation, lost answers', () => {
+  it('a raise whose answer is lost as the station drops stays counted at the raised limit: the next session waits', () => {
+    const scenario: Scenario['scenario'] = {
+      stations: [{ version: '1.6', phases: 3, priority: 0, caps: [32] }, { version: '2.0.1', phases: 3, priority: 0, caps: [32] }],
+      maxCurrentA: 32, maxPowerW: undefined, phases: 3, voltage: 230, strategy: 'equal', minCurrentA: 6, reserveA: 0,
+    };
+    // A 16 / B 16; B stops, so A is raised to 32 — delivered, but the connection drops before the answer; B starts again.
+    run({ scenario, events: [{ kind: 'start', s: 0, c: 0 }, { kind: 'start', s: 1, c: 0 }, { kind: 'lose', s: 0, delivered: true, disconnects: true }, { kind: 'stop', s: 1, c: 0 }, { kind: 'start', s: 1, c: 0 }] });
   });
 });
 
