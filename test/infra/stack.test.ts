@@ -493,6 +493,8 @@ describe('workflows', () => {
         'OCPP StartTransaction (two-way route)', 'OCPP StopTransaction (two-way route)', 'OCPP TransactionEvent (two-way route)',
         'Operator command from the console: { chargePointId, action, payload }', 'Workflow task DiagnosticsRequestUpload',
         'Workflow task FirmwareSendUpdate', 'Workflow task TransactionCheck', 'OCPP 1.6 SOAP stations: CentralSystemService at POST /ocpp/soap',
+        // Site re-allocation sends SetChargingProfile from $disconnect and on MeterValues (docs/sites.md).
+        'OCPP $disconnect: clears the connection record', 'OCPP MeterValues (two-way route)',
       ].map((d) => [d, [machineArn('reservation-expiry')]])),
     });
   });
