@@ -294,7 +294,14 @@ describe('properties', () => {
     fc.assert(fc.property(plainTariff, periods, fc.integer({ min: 1, max: 120 }), fc.boolean(), (t, ps, min, charging) => {
       const last = ps[ps.length - 1];
       const longer = [...ps, { start: last.end, end: last.end + min * MIN, energyWh: 0, charging }];
-      expect(cost(t, longer).totalInclVat).toBeGreaterThanOrEqual(cost(t, ps).totalInclVat - 1.0001e-4);
+      // Added charging time may round TIME up over parking already billed, and OCPI does not bill
+      // parking within the time added by rounding (step_size example #1): the longer session may
+      // cost less by at most one TIME step of parking (seed -761195062: 1 min parking, then charging).
+      const pcs = t.elements.flatMap((e) => e.price_components);
+      const step = Math.max(0, ...pcs.filter((c) => c.type === 'TIME').map((c) => c.step_size));
+      const parkingPerHour = Math.max(0, ...pcs.filter((c) => c.type === 'PARKING_TIME').map((c) => c.price * (1 + (c.vat ?? 0) / 100)));
+      const absorbed = charging ? parkingPerHour * step / 3600 : 0;
+      expect(cost(t, longer).totalInclVat).toBeGreaterThanOrEqual(cost(t, ps).totalInclVat - absorbed - 1.0001e-4);
     }), { numRuns: 300 });
   });
 });
