@@ -11,11 +11,12 @@ import { deviceModelRoutes } from './routes/device-model';
 import { eventRoutes } from './routes/events';
 import { smartChargingRoutes } from './routes/smart-charging';
 import { periodicStreamRoutes } from './routes/periodic-streams';
+import { derRoutes } from './routes/der';
 import { securityRoutes } from './routes/security';
 import { tariffRoutes } from './routes/tariffs';
 import { siteRoutes } from './routes/sites';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...tariffRoutes, ...siteRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...derRoutes, ...securityRoutes, ...tariffRoutes, ...siteRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

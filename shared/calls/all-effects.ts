@@ -14,4 +14,5 @@ import '../reservations/effects';
 import '../local-list/effects';
 import '../transactions/reconcile';
 import '../periodic-streams/effects';
+import '../der/effects';
 import '../security/effects';
