@@ -11,6 +11,7 @@ import { deviceModelRoutes } from './routes/device-model';
 import { eventRoutes } from './routes/events';
 import { smartChargingRoutes } from './routes/smart-charging';
 import { periodicStreamRoutes } from './routes/periodic-streams';
+import { derRoutes } from './routes/der';
 import { securityRoutes } from './routes/security';
 import { certificateRoutes } from './routes/certificates';
 import { tariffRoutes } from './routes/tariffs';
@@ -19,6 +20,6 @@ import { displayMessageRoutes } from './routes/display-messages';
 import { siteRoutes } from './routes/sites';
 
 /** Every operator API route; each functional block adds its own module here. */
-export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...securityRoutes, ...certificateRoutes, ...tariffRoutes, ...cdrRoutes, ...displayMessageRoutes, ...siteRoutes];
+export const API_ROUTES: Route[] = [...chargePointRoutes, ...callRoutes, ...idTagRoutes, ...transactionRoutes, ...deviceModelRoutes, ...eventRoutes, ...smartChargingRoutes, ...firmwareUpdateRoutes, ...diagnosticsRoutes, ...reservationRoutes, ...localListRoutes, ...periodicStreamRoutes, ...derRoutes, ...securityRoutes, ...certificateRoutes, ...tariffRoutes, ...cdrRoutes, ...displayMessageRoutes, ...siteRoutes];
 
 export const handleApiEvent = createRouter(API_ROUTES);

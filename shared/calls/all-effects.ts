@@ -14,5 +14,6 @@ import '../reservations/effects';
 import '../local-list/effects';
 import '../transactions/reconcile';
 import '../periodic-streams/effects';
+import '../der/effects';
 import '../security/effects';
 import '../display-messages/effects';

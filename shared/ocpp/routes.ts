@@ -16,6 +16,7 @@ import { ReservationStatusUpdate } from '../reservations/status-update';
 import { ClosePeriodicEventStream, NotifyPeriodicEventStream, OpenPeriodicEventStream } from '../periodic-streams/actions';
 import { NotifyAllowedEnergyTransfer, NotifyDERAlarm, NotifyDERStartStop, ReportDERControl } from '../der/station';
 import { BatterySwap, NotifyPriorityCharging, NotifySettlement, NotifyWebPaymentStarted, PullDynamicScheduleUpdate, VatNumberValidation } from '../ocpp21/station';
+import { GetCertificateChainStatus } from '../security/chain-status';
 import type { ActionHandlers } from './context';
 
 /**
@@ -64,6 +65,7 @@ export const ROUTES: Record<string, ActionHandlers> = {
   NotifySettlement,
   NotifyPriorityCharging,
   PullDynamicScheduleUpdate,
+  GetCertificateChainStatus,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);
@@ -97,6 +99,7 @@ export const SHARED_ROUTE_ACTIONS: ReadonlySet<string> = new Set([
   'NotifySettlement',
   'NotifyPriorityCharging',
   'PullDynamicScheduleUpdate',
+  'GetCertificateChainStatus',
 ]);
 
 /** The actions with a route of their own in routing=routes (the rest go to `$default`). */

@@ -8,6 +8,12 @@
  * where each term is the limit of the highest-stackLevel profile of that group applying at t,
  * and a term with no applying profile does not constrain (null when every term is absent).
  *
+ * OCPP 2.1 V2X (docs/smart-charging.md "Discharging"): a period's `dischargeLimit` (≤ 0; a legacy
+ * negative `limit` counts as one, with charging limit 0) combines as the maximum over the terms
+ * (the least discharging any allows; absent where no term allows discharging); a period without a
+ * `limit` does not constrain charging; the `setpoint` is the most specific term's (Tx/TxDefault,
+ * then EVSE, then station external constraints, then station max), clamped into [dischargeLimit, limit].
+ *
  * Algorithm: for each group, profiles are taken from the highest stack level down and each one
  * paints only the stretches still uncovered (so a lower level shows through wherever a higher one
  * does not apply); then the groups' time-lines are merged on their breakpoints. Work is linear in
@@ -199,6 +205,8 @@ function mergeLayers(
   while (t < end) {
     let limit = Infinity;
     let phases: number | undefined;
+    let discharge: number | undefined;
+    let setpoint: number | undefined;
     let next = end;
     for (let L = 0; L < layers.length; L++) {
       const layer = layers[L];
@@ -219,15 +227,24 @@ function mergeLayers(
         // Tie between groups: the most restrictive stated phase count.
         phases = phases === undefined ? piece.numberPhases : Math.min(phases, piece.numberPhases);
       }
+      // V2X (2.1): the least discharging allowed by any group; the setpoint of the most specific group (layers are in that order).
+      if (piece.dischargeLimit !== undefined) discharge = discharge === undefined ? piece.dischargeLimit : Math.max(discharge, piece.dischargeLimit);
+      if (piece.setpoint !== undefined) setpoint = piece.setpoint;
       if (piece.minChargingRate !== undefined) {
         minChargingRate = minChargingRate === undefined ? piece.minChargingRate : Math.max(minChargingRate, piece.minChargingRate);
       }
     }
     const value = limit === Infinity ? null : limit;
     const numberPhases = value === null ? undefined : phases;
-    if (!last || last.limit !== value || last.numberPhases !== numberPhases) {
+    if (setpoint !== undefined) {
+      if (value !== null && setpoint > value) setpoint = value;
+      if (discharge !== undefined && setpoint < discharge) setpoint = discharge;
+    }
+    if (!last || last.limit !== value || last.numberPhases !== numberPhases || last.dischargeLimit !== discharge || last.setpoint !== setpoint) {
       last = { startPeriod: (t - start) / 1000, limit: value };
       if (numberPhases !== undefined) last.numberPhases = numberPhases;
+      if (discharge !== undefined) last.dischargeLimit = discharge;
+      if (setpoint !== undefined) last.setpoint = setpoint;
       periods.push(last);
     }
     t = next;

@@ -80,7 +80,7 @@ export function normalizeProfile(
       startSchedule?: string;
       duration?: number;
       chargingRateUnit: ChargingRateUnit;
-      chargingSchedulePeriod: NormalizedPeriod[];
+      chargingSchedulePeriod: Array<{ startPeriod: number; limit?: number; numberPhases?: number }>;
       minChargingRate?: number;
     };
   };
@@ -114,8 +114,14 @@ export function normalizeProfile(
   const what = `profile ${key.id}`;
   const periods: NormalizedPeriod[] = s.chargingSchedulePeriod
     .map((q) => {
-      const period: NormalizedPeriod = { startPeriod: q.startPeriod, limit: q.limit };
-      if (q.numberPhases !== undefined) period.numberPhases = q.numberPhases;
+      const w = q as { limit?: number; dischargeLimit?: number; setpoint?: number; numberPhases?: number };
+      // 2.1: no limit = no charging limit; a negative limit is the legacy way to say "discharge up to |limit|, no charging".
+      const legacyDischarge = w.limit !== undefined && w.limit < 0 ? w.limit : undefined;
+      const period: NormalizedPeriod = { startPeriod: q.startPeriod, limit: w.limit === undefined ? Infinity : Math.max(0, w.limit) };
+      if (w.numberPhases !== undefined) period.numberPhases = w.numberPhases;
+      const discharge = [w.dischargeLimit, legacyDischarge].filter((d): d is number => d !== undefined);
+      if (discharge.length) period.dischargeLimit = Math.max(...discharge);
+      if (w.setpoint !== undefined) period.setpoint = w.setpoint;
       return period;
     })
     .sort((a, b) => a.startPeriod - b.startPeriod); // Array.prototype.sort is stable

@@ -6,7 +6,7 @@
  * No sampling: work is proportional to the number of periods (× recurrences) in the window.
  */
 import { ChargingRateUnit, NormalizedProfile } from './types';
-import { convertLimit } from './units';
+import { convertLimit, convertTowardZero } from './units';
 
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
@@ -20,6 +20,9 @@ export interface Interval {
 export interface Piece extends Interval {
   limit: number;
   numberPhases?: number;
+  /** 2.1 (V2X), in the result unit: ≤ 0. */
+  dischargeLimit?: number;
+  setpoint?: number;
   /** minChargingRate of the profile in the result unit, if it has one. */
   minChargingRate?: number;
   profile: NormalizedProfile;
@@ -73,9 +76,15 @@ export function profilePieces(p: NormalizedProfile, lo: number, hi: number, ctx:
   // Pre-convert the limits once per profile (not once per occurrence).
   const n = periods.length;
   const limits = new Array<number>(n);
+  const discharge = new Array<number | undefined>(n);
+  const setpoints = new Array<number | undefined>(n);
   for (let i = 0; i < n; i++) {
     const q = periods[i];
-    limits[i] = convertLimit(q.limit, p.schedule.unit, ctx.unit, ctx.voltage, q.numberPhases ?? ctx.phases);
+    const phases = q.numberPhases ?? ctx.phases;
+    limits[i] = convertLimit(q.limit, p.schedule.unit, ctx.unit, ctx.voltage, phases);
+    // Discharge limits and setpoints are rounded toward zero: a converted discharge limit never allows more.
+    discharge[i] = q.dischargeLimit === undefined ? undefined : convertTowardZero(q.dischargeLimit, p.schedule.unit, ctx.unit, ctx.voltage, phases);
+    setpoints[i] = q.setpoint === undefined ? undefined : convertTowardZero(q.setpoint, p.schedule.unit, ctx.unit, ctx.voltage, phases);
   }
   const minRate =
     p.schedule.minChargingRate === undefined
@@ -97,6 +106,8 @@ export function profilePieces(p: NormalizedProfile, lo: number, hi: number, ctx:
         if (a < b) {
           const piece: Piece = { from: a, to: b, limit: limits[i], profile: p };
           if (periods[i].numberPhases !== undefined) piece.numberPhases = periods[i].numberPhases;
+          if (discharge[i] !== undefined) piece.dischargeLimit = discharge[i];
+          if (setpoints[i] !== undefined) piece.setpoint = setpoints[i];
           if (minRate !== undefined) piece.minChargingRate = minRate;
           out.push(piece);
         }

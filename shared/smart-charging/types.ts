@@ -55,9 +55,14 @@ export interface InstalledProfile16 {
 
 export interface ChargingSchedulePeriod201 {
   startPeriod: number;
-  limit: number;
+  /** Required in 2.0.1; optional in 2.1 (operation modes with setpoints). A negative value is a 2.1 legacy discharge limit. */
+  limit?: number;
   numberPhases?: number;
   phaseToUse?: number;
+  /** 2.1 (V2X): the most the EV may discharge, ≤ 0. */
+  dischargeLimit?: number;
+  /** 2.1 (V2X): the power/current the EV should follow, negative = discharging. */
+  setpoint?: number;
 }
 
 export interface ChargingSchedule201 {
@@ -112,9 +117,12 @@ export type ProfilePurpose = 'StationMax' | 'ExternalConstraints' | 'TxDefault' 
 export interface NormalizedPeriod {
   /** Seconds from the schedule's anchor. */
   startPeriod: number;
-  /** In the schedule's own unit. */
+  /** In the schedule's own unit; Infinity when the period sets no charging limit (2.1), 0 for a legacy negative limit. */
   limit: number;
   numberPhases?: number;
+  /** 2.1: ≤ 0, from dischargeLimit and/or a legacy negative limit (the more restrictive). */
+  dischargeLimit?: number;
+  setpoint?: number;
 }
 
 export interface NormalizedSchedule {
@@ -175,6 +183,10 @@ export interface CompositePeriod {
   /** null = no profile constrains this stretch (unconstrained), never a stand-in for 0. */
   limit: number | null;
   numberPhases?: number;
+  /** 2.1 (V2X): the most the EV may discharge (≤ 0); absent = no profile allows discharging here. */
+  dischargeLimit?: number;
+  /** 2.1 (V2X): the setpoint to follow, clamped into [dischargeLimit, limit]. */
+  setpoint?: number;
 }
 
 export interface CompositeSchedule {

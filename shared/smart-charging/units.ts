@@ -31,3 +31,9 @@ export function roundDownOneDecimal(x: number): number {
   const r = Math.floor(x * 10 + 1e-7) / 10;
   return r === 0 && x > 0 ? x : r;
 }
+
+/** As convertLimit, for values that may be negative (2.1 dischargeLimit, setpoint): the magnitude is rounded down, so toward zero. */
+export function convertTowardZero(value: number, from: ChargingRateUnit, to: ChargingRateUnit, voltage: number, phases: number): number {
+  const magnitude = convertLimit(Math.abs(value), from, to, voltage, phases);
+  return value < 0 ? -magnitude : magnitude;
+}

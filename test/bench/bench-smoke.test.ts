@@ -6,7 +6,7 @@
 import { budgets, isError, runBench, type BenchResult } from './bench';
 import { setQuiet } from './io';
 import { markdown } from './report';
-import { samplesFor, type SampleState } from './samples';
+import { SAMPLES_21, samplesFor, type SampleState } from './samples';
 import { checkPayload } from '../../shared/ocpp/validation';
 
 const nonNegative = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
@@ -19,6 +19,13 @@ describe('bench samples', () => {
       expect([s.name, checkPayload(version, s.action, 'req', s.request(state))?.message]).toEqual([s.name, undefined]);
       expect([s.name, checkPayload(version, s.action, 'conf', s.response)?.message]).toEqual([s.name, undefined]);
     }
+  });
+});
+
+describe('bench samples (2.1)', () => {
+  it('are valid OCPP 2.1 requests', () => {
+    const state: SampleState = { idTag: 'BENCHTAG1', seqNo: 1, meter: 1000, n: 1 };
+    for (const s of SAMPLES_21) expect([s.name, checkPayload('2.1', s.action, 'req', s.request(state))?.message]).toEqual([s.name, undefined]);
   });
 });
 
@@ -51,6 +58,20 @@ describe('npm run bench --smoke', () => {
         expect(row.total).toBe(row.reads + row.queries + row.writes);
       }
       expect(nonNegative(run.heartbeatCadence.opsPerHeartbeat)).toBe(true);
+    }
+  });
+
+  it('measures the OCPP 2.1 messages on an ocpp2.1 connection: a SEND costs one write and no read', () => {
+    if (isError(r.ops)) throw new Error(r.ops.error);
+    expect(r.ops.ocpp21?.map((x) => x.messageLog).sort()).toEqual([false, true]);
+    for (const run of r.ops.ocpp21!) {
+      const send = run.rows.find((x) => x.name === 'NotifyPeriodicEventStream (SEND)')!;
+      expect([send.outcome, send.responseBytes]).toEqual(['SEND (no answer)', 0]);
+      // docs/ocpp-2.1-support.md: one PutItem per stream message, nothing read (the audit log adds its own write).
+      expect([send.reads, send.queries, send.writes - send.messageLogWrites]).toEqual([0, 0, 1]);
+      for (const name of ['OpenPeriodicEventStream', 'NotifyDERAlarm', 'GetCertificateChainStatus', 'ClosePeriodicEventStream']) {
+        expect([name, run.rows.find((x) => x.name === name)?.outcome]).toEqual([name, 'CALLRESULT']);
+      }
     }
   });
 

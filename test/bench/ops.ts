@@ -12,7 +12,7 @@
 import WebSocket from 'ws';
 import type { LocalCsms } from '../../infra/local/runtime';
 import { captureLogs, progress } from './io';
-import { CHARGE_POINT_ANSWERS, OPERATOR_CALLS, samplesFor, type BenchProtocol, type Sample, type SampleState } from './samples';
+import { CHARGE_POINT_ANSWERS, OPERATOR_CALLS, SAMPLES_21, samplesFor, type BenchProtocol, type Sample, type SampleState } from './samples';
 import { sleep } from './stats';
 
 type Aws = typeof import('../../shared/aws');
@@ -65,6 +65,8 @@ export interface OpsResult {
   /** ROUTES entries without a bench sample (not measured). */
   unsampled: string[];
   runs: OpsRun[];
+  /** The OCPP 2.1 phase (measureOcpp21): 2.1-only messages on an `ocpp2.1` connection, message log on and off. */
+  ocpp21?: Array<{ messageLog: boolean; rows: Measured[] }>;
   notes: string[];
 }
 
@@ -150,7 +152,7 @@ class Peer {
     });
   }
 
-  static open(url: string, protocol: BenchProtocol): Promise<Peer> {
+  static open(url: string, protocol: BenchProtocol | 'ocpp2.1'): Promise<Peer> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, protocol);
       ws.once('open', () => resolve(new Peer(ws)));
@@ -173,6 +175,13 @@ class Peer {
       });
       this.ws.send(text);
     });
+  }
+
+  /** A SEND (OCPP 2.1 message type 6): nothing comes back, the caller waits for the effects to settle. */
+  sendOnly(action: string, payload: unknown): { requestBytes: number; responseBytes: number } {
+    const text = JSON.stringify([6, `b${++this.seq}`, action, payload]);
+    this.ws.send(text);
+    return { requestBytes: Buffer.byteLength(text), responseBytes: 0 };
   }
 
   close(): Promise<void> {
@@ -206,7 +215,7 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
   for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
     for (const s of samplesFor(protocol)) if (!routes.includes(s.action) && !missing[protocol].includes(s.action)) missing[protocol].push(s.action);
   }
-  const sampled = new Set([...samplesFor('ocpp1.6'), ...samplesFor('ocpp2.0.1')].map((s) => s.action));
+  const sampled = new Set([...samplesFor('ocpp1.6'), ...samplesFor('ocpp2.0.1'), ...SAMPLES_21].map((s) => s.action));
   const unsampled = routes.filter((a) => !sampled.has(a));
 
   const idTag = 'BENCHTAG1';
@@ -219,6 +228,7 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
   process.env.LOG_LEVEL = 'info'; // what the stack logs; counted, not shown
   const logs = captureLogs();
   const runs: OpsRun[] = [];
+  let ocpp21: OpsResult['ocpp21'];
   try {
     await prewarm(csms, aws);
     for (const messageLog of [true, false]) {
@@ -227,6 +237,8 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
         progress(`ops: ${protocol}, message log ${messageLog ? 'on' : 'off'}`);
         runs.push(await scriptedDay(csms, aws, logs, protocol, messageLog, idTag, opts));
       }
+      progress(`ops: ocpp2.1 messages, message log ${messageLog ? 'on' : 'off'}`);
+      (ocpp21 ??= []).push({ messageLog, rows: await measureOcpp21(csms, aws, logs, opts) });
     }
   } finally {
     logs.restore();
@@ -234,7 +246,7 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
     restoreEnv('CSMS_MESSAGE_LOG', env.log);
     restoreEnv('LOG_LEVEL', env.level);
   }
-  return { routes, missing, unsampled, runs, notes };
+  return { routes, missing, unsampled, runs, ocpp21, notes };
 }
 
 /**
@@ -367,6 +379,48 @@ async function scriptedDay(
 
   const heartbeatCadence = await cadence(csms, aws, logs, protocol, opts);
   return { protocol, messageLog, rows: [...rows.values()].map(average), heartbeatCadence };
+}
+
+/**
+ * The OCPP 2.1 phase: a 2.1 station boots and sends the 2.1-only messages, NotifyPeriodicEventStream
+ * (SEND, never answered: its row ends when DynamoDB has been quiet for the settle period) once per
+ * session of the scripted day, the others once. Rows: DynamoDB operations and bytes per message.
+ */
+async function measureOcpp21(csms: LocalCsms, aws: Aws, logs: ReturnType<typeof captureLogs>, opts: OpsOptions): Promise<Measured[]> {
+  const rows = new Map<string, Measured[]>();
+  await settle(aws);
+  const measure = async (name: string, fn: () => Promise<{ requestBytes: number; responseBytes: number; outcome: string }>) => {
+    const before = snapshot(aws);
+    logs.take();
+    const t0 = process.hrtime.bigint();
+    const r = await fn();
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    await settle(aws);
+    rows.set(name, [...(rows.get(name) ?? []), { name, ...diff(before, snapshot(aws)), ...r, appLogBytes: logs.take(), wallMs, samples: 1 }]);
+  };
+  const peer = await Peer.open(`${csms.chargePointUrl}/BENCH-OPS21-${process.pid}-${++runCounter}`, 'ocpp2.1');
+  try {
+    const state: SampleState = { idTag: 'BENCHTAG1', seqNo: 0, meter: 1000, n: 0 };
+    const boot = samplesFor('ocpp2.0.1').find((x) => x.name === 'BootNotification')!;
+    const bootAnswer = await peer.call(boot.action, boot.request(state));
+    if (bootAnswer.frame[0] !== 3) throw new Error(`2.1 BootNotification refused: ${JSON.stringify(bootAnswer.frame).slice(0, 120)}`);
+    await settle(aws);
+    for (const s of SAMPLES_21) {
+      const times = s.send ? Math.max(2, opts.sessions * 3) : 1;
+      for (let i = 0; i < times; i++) {
+        state.n++;
+        await measure(s.name, async () => {
+          if (s.send) return { ...peer.sendOnly(s.action, s.request(state)), outcome: 'SEND (no answer)' };
+          const r = await peer.call(s.action, s.request(state));
+          return { requestBytes: r.requestBytes, responseBytes: r.responseBytes, outcome: outcomeOf(r.frame) };
+        });
+      }
+    }
+  } finally {
+    await peer.close();
+    await settle(aws);
+  }
+  return [...rows.values()].map(average);
 }
 
 /**

@@ -35,6 +35,19 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
       }
       lines.push('');
     }
+    const off21 = r.ops.ocpp21?.find((x) => !x.messageLog);
+    const on21 = r.ops.ocpp21?.find((x) => x.messageLog);
+    if (off21 && on21) {
+      lines.push('### DynamoDB operations per message, OCPP 2.1-only messages (reads / queries / writes; request units)', '');
+      lines.push('| message | handler only | with audit log | RRU / WRU (with log) | bytes in / out | outcome |', '|---|---|---|---|---|---|');
+      for (const a of off21.rows) {
+        const b = on21.rows.find((x) => x.name === a.name);
+        if (!b) continue;
+        const cell = (x: typeof a) => `${fmt(x.reads)} / ${fmt(x.queries)} / ${fmt(x.writes)}`;
+        lines.push(`| ${a.name}${a.varies || b.varies ? ' *' : ''} | ${cell(a)} | ${cell(b)} | ${fmt(b.readUnits)} / ${fmt(b.writeUnits)} | ${fmt(a.requestBytes)} / ${fmt(a.responseBytes)} | ${a.outcome} |`);
+      }
+      lines.push('');
+    }
     if (r.ops.runs.some((run) => run.rows.some((x) => x.varies))) lines.push('\* repeated measurements of this message differed; the row is their mean.', '');
     const miss = Object.entries(r.ops.missing).filter(([, v]) => v.length).map(([k, v]) => `${k}: ${v.join(', ')}`);
     if (miss.length) lines.push(`Not in ROUTES at run time (answered NotImplemented/NotSupported, costed at their budget): ${miss.join('; ')}.`, '');

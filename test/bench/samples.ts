@@ -126,6 +126,25 @@ export const SAMPLES_201: Sample[] = [
   }), {}),
 ];
 
+/**
+ * OCPP 2.1 messages of the 2.1 phase of the ops bench (ops.ts `measureOcpp21`): the frequent one is
+ * NotifyPeriodicEventStream, a SEND (no answer), sent every few seconds while a stream is open.
+ */
+export interface Sample21 {
+  name: string;
+  action: string;
+  /** SEND (message type 6): processed, never answered. */
+  send?: boolean;
+  request: (s: SampleState) => Record<string, unknown>;
+}
+export const SAMPLES_21: Sample21[] = [
+  { name: 'OpenPeriodicEventStream', action: 'OpenPeriodicEventStream', request: () => ({ constantStreamData: { id: 1, variableMonitoringId: 1, params: { interval: 10, values: 2 } } }) },
+  { name: 'NotifyPeriodicEventStream (SEND)', action: 'NotifyPeriodicEventStream', send: true, request: (s) => ({ id: 1, pending: 0, basetime: new Date(Date.parse(TIME) + s.n * 20_000).toISOString(), data: [{ t: 0, v: String(7200 + s.n) }, { t: 10, v: String(7100 + s.n) }] }) },
+  { name: 'NotifyDERAlarm', action: 'NotifyDERAlarm', request: () => ({ controlType: 'HVMustTrip', gridEventFault: 'OverVoltage', alarmEnded: false, timestamp: now() }) },
+  { name: 'GetCertificateChainStatus', action: 'GetCertificateChainStatus', request: () => ({ certificateStatusRequests: [{ certificateHashData: { hashAlgorithm: 'SHA256', issuerNameHash: 'ab'.repeat(32), issuerKeyHash: 'cd'.repeat(32), serialNumber: '01' }, source: 'OCSP', urls: ['http://ocsp.example.com'] }] }) },
+  { name: 'ClosePeriodicEventStream', action: 'ClosePeriodicEventStream', request: () => ({ id: 1 }) },
+];
+
 export const samplesFor = (protocol: BenchProtocol) => (protocol === 'ocpp1.6' ? SAMPLES_16 : SAMPLES_201);
 export const sampleNamed = (protocol: BenchProtocol, name: string) => samplesFor(protocol).find((s) => s.name === name);
 
