@@ -15,3 +15,4 @@ import '../local-list/effects';
 import '../transactions/reconcile';
 import '../periodic-streams/effects';
 import '../security/effects';
+import '../certificates/effects';
