@@ -67,8 +67,6 @@ export function hashKey(h: CertificateHashData): string {
   return [h.hashAlgorithm, h.issuerNameHash.toLowerCase(), h.issuerKeyHash.toLowerCase(), h.serialNumber.toLowerCase().replace(/^0+/, '') || '0'].join('|');
 }
 
-export const sameHash = (a: CertificateHashData, b: CertificateHashData) => hashKey(a) === hashKey(b);
-
 /** What the CSMS can tell of a certificate it sends in InstallCertificate. */
 export interface CertificateFacts {
   /** Absent when the issuer's key is unknown (not self-signed, issuer neither in the PEM nor the CSMS CA). */
