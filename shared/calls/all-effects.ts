@@ -3,6 +3,7 @@
  * apply it. Add one line per domain module that calls registerEffect.
  */
 import '../provisioning/configuration';
+import '../certificates/effects';
 import '../smart-charging/messages';
 import '../availability/effects';
 import '../remote/effects';
@@ -15,4 +16,3 @@ import '../local-list/effects';
 import '../transactions/reconcile';
 import '../periodic-streams/effects';
 import '../security/effects';
-import '../certificates/effects';

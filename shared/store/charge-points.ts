@@ -1,10 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { CertificateHashData } from '../certificates/hash-data';
 import { db } from '../aws';
 import { setAttributesExpression } from './expressions';
 import { config } from '../config';
 import type { Protocol } from '../ocpp/protocol';
-import type { CertificateHashData } from '../certificates/hash-data';
 import { tableName } from './tables';
 
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
@@ -48,12 +48,12 @@ export interface ChargePoint {
   bootedAt?: string;
   statuses: Record<string, ConnectorStatus>;
   pendingCall?: PendingCall;
+  /** The CSMS's view of the certificates the station has installed (shared/certificates/installed.ts). */
+  installedCertificates?: InstalledCertificates;
   /** Per charge point settings (e.g. voltage, phases for A↔W conversion). */
   settings?: Record<string, unknown>;
   /** The tariff of sessions on this charge point when the id tag names none (docs/tariffs.md). */
   tariffId?: string;
-  /** The CSMS's view of the certificates the station has installed (shared/certificates/installed.ts). */
-  installedCertificates?: InstalledCertificates;
 }
 
 /** One certificate a station has installed, as its answers (and our InstallCertificate) tell. */
