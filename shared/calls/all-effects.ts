@@ -3,6 +3,7 @@
  * apply it. Add one line per domain module that calls registerEffect.
  */
 import '../provisioning/configuration';
+import '../certificates/effects';
 import '../smart-charging/messages';
 import '../availability/effects';
 import '../remote/effects';

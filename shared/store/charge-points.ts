@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { CertificateHashData } from '../certificates/hash-data';
 import { db } from '../aws';
 import { setAttributesExpression } from './expressions';
 import { config } from '../config';
@@ -48,6 +49,8 @@ export interface ChargePoint {
   bootedAt?: string;
   statuses: Record<string, ConnectorStatus>;
   pendingCall?: PendingCall;
+  /** The CSMS's view of the certificates the station has installed (shared/certificates/installed.ts). */
+  installedCertificates?: InstalledCertificates;
   /** Per charge point settings (e.g. voltage, phases for A↔W conversion). */
   settings?: Record<string, unknown>;
   /** The tariff of sessions on this charge point when the id tag names none (docs/tariffs.md). */
@@ -56,6 +59,26 @@ export interface ChargePoint {
   transport?: 'soap';
   /** A SOAP station's endpoint: the wsa:From address of its latest message. */
   soapEndpoint?: string;
+}
+
+/** One certificate a station has installed, as its answers (and our InstallCertificate) tell. */
+export interface InstalledCertificate {
+  certificateType: string;
+  /** CertificateHashDataType; absent for a certificate we installed whose issuer key we do not know. */
+  hashData?: CertificateHashData;
+  /** 2.x V2GCertificateChain: the hash data of the chain's sub-CA certificates. */
+  childHashData?: CertificateHashData[];
+  subject?: string;
+  notAfter?: string;
+  /** The answer that told us: GetInstalledCertificateIds or InstallCertificate. */
+  source: string;
+  recordedAt: string;
+}
+export interface InstalledCertificates {
+  certificates: InstalledCertificate[];
+  updatedAt: string;
+  /** Incremented by every write: the optimistic-concurrency check of writeInstalledCertificates. */
+  revision: number;
 }
 
 const table = () => tableName('chargePoints');
@@ -206,5 +229,27 @@ export async function setAttributes(chargePointId: string, attrs: Record<string,
     await db().send(new UpdateCommand({ TableName: table(), Key: { chargePointId }, ...set, ConditionExpression: 'attribute_exists(chargePointId)' }));
   } catch (e) {
     if (!isConditionFailure(e)) throw e;
+  }
+}
+
+/**
+ * Replaces the installed-certificates view if it is still at `revision` (0: never written). False
+ * when another write came first (read again and retry); undefined when the charge point is gone.
+ */
+export async function writeInstalledCertificates(chargePointId: string, revision: number, certificates: InstalledCertificate[], now: Date): Promise<boolean | undefined> {
+  try {
+    await db().send(new UpdateCommand({
+      TableName: table(),
+      Key: { chargePointId },
+      UpdateExpression: 'SET installedCertificates = :v',
+      ConditionExpression: revision === 0
+        ? 'attribute_exists(chargePointId) AND attribute_not_exists(installedCertificates)'
+        : 'attribute_exists(chargePointId) AND installedCertificates.revision = :r',
+      ExpressionAttributeValues: { ':v': { certificates, updatedAt: now.toISOString(), revision: revision + 1 }, ...(revision === 0 ? {} : { ':r': revision }) },
+    }));
+    return true;
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+    return (await getChargePoint(chargePointId, true)) ? false : undefined;
   }
 }
