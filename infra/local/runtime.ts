@@ -10,6 +10,7 @@ import { startDynamo, type LocalDynamo } from './dynamo';
 import type { QueryValues } from './cloudfront-function';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
+import { serveConsole } from '../../console/serve';
 import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
 import { LocalUploads } from './uploads';
 
@@ -162,6 +163,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     if (url.startsWith('/api/') || url === '/api') return serveHttpApi(api, req, res, access);
     if (url === '/sfn' || url.startsWith('/sfn/')) return stepFunctions.handle(req, res);
     if (url.startsWith('/uploads/')) return uploads.handle(req, res);
+    // The operator console (console/, docs/console.md): static files at /, calling /api.
+    if (serveConsole(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'NotFound', message: 'Charge points connect to /ocpp/{chargePointId}; the operator API is under /api' }));
   };
