@@ -155,7 +155,7 @@ function ChargePointDetail({ id }: { id: string }) {
       <h2 id="msg-title">Last messages</h2>
       <${ErrorBox} error=${msgs.error} what="Loading the message log failed" />
       ${msgs.data?.items.length ? html`<div class="scroll"><table class="messages"><thead><tr><th>At</th><th>Dir</th><th>Action</th><th>Frame</th></tr></thead>
-        <tbody>${msgs.data.items.map((m: Any) => html`<tr><td>${time(m.at)}</td><td>${m.direction === 'in' ? '← in' : '→ out'}</td><td>${m.action ?? '—'}</td><td><code class="frame">${JSON.stringify(m.frame)}</code></td></tr>`)}</tbody></table></div>` : html`<p class="muted">${msgs.data ? 'No messages logged.' : 'Loading…'}</p>`}
+        <tbody>${msgs.data.items.slice(0, 25).map((m: Any) => html`<tr><td>${time(m.at)}</td><td>${m.direction === 'in' ? '← in' : '→ out'}</td><td>${m.action ?? '—'}</td><td><code class="frame">${JSON.stringify(m.frame)}</code></td></tr>`)}</tbody></table></div>` : html`<p class="muted">${msgs.data ? 'No messages logged.' : 'Loading…'}</p>`}
     </div>
   </section>`;
 }
