@@ -11,6 +11,7 @@ import type { QueryValues } from './cloudfront-function';
 import { GatewayEmulator, type LambdaHandler } from './gateway';
 import { serveHttpApi } from './http-api';
 import { serveSoap } from './soap';
+import { serveConsole } from '../../console/serve';
 import { LocalStepFunctions, type StepFunctionsOverrides } from './stepfunctions';
 import { LocalUploads } from './uploads';
 
@@ -166,6 +167,8 @@ export async function startLocal(opts: LocalOptions = {}): Promise<LocalCsms> {
     if (req.method === 'POST' && (url === '/ocpp/soap' || url.startsWith('/ocpp/soap?'))) return serveSoap(soap, req, res);
     if (url === '/sfn' || url.startsWith('/sfn/')) return stepFunctions.handle(req, res);
     if (url.startsWith('/uploads/')) return uploads.handle(req, res);
+    // The operator console (console/, docs/console.md): static files at /, calling /api.
+    if (serveConsole(req, res)) return;
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'NotFound', message: 'Charge points connect to /ocpp/{chargePointId}; the operator API is under /api' }));
   };
