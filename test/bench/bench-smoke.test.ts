@@ -75,6 +75,31 @@ describe('npm run bench --smoke', () => {
     }
   });
 
+  it('measures a 1.6 session over SOAP beside JSON: DynamoDB operations and handler CPU', () => {
+    if (isError(r.ops) || isError(r.cpu)) throw new Error('ops or cpu failed');
+    expect(r.ops.soap?.map((x) => x.messageLog).sort()).toEqual([false, true]);
+    for (const run of r.ops.soap!) {
+      expect(run.rows.map((x) => [x.name, x.outcome])).toEqual(['BootNotification', 'Heartbeat', 'StartTransaction', 'MeterValues', 'StopTransaction'].map((n) => [n, 'Response']));
+      const jsonRun = r.ops.runs.find((x) => x.protocol === 'ocpp1.6' && x.messageLog === run.messageLog)!;
+      for (const row of run.rows) {
+        expect(row.total).toBe(row.reads + row.queries + row.writes);
+        // The audit log treats both transports alike (one write per exchange when on; Heartbeats left out by default).
+        expect([row.name, row.messageLogWrites]).toEqual([row.name, jsonRun.rows.find((x) => x.name === row.name)!.messageLogWrites]);
+        expect([row.name, row.messageLogWrites]).toEqual([row.name, run.messageLog && row.name !== 'Heartbeat' ? 1 : 0]);
+        // docs/soap.md: every SOAP message authorizes (a read) and records endpoint and last seen (a write).
+        expect([row.name, row.reads >= 1, row.writes - row.messageLogWrites >= 1, row.requestBytes > 0, row.responseBytes > 0]).toEqual([row.name, true, true, true, true]);
+      }
+      // A Heartbeat costs one write more than over JSON (the last-seen write), nothing else changes.
+      const json = jsonRun.rows.find((x) => x.name === 'Heartbeat')!;
+      const soapHb = run.rows.find((x) => x.name === 'Heartbeat')!;
+      expect(soapHb.writes).toBe(json.writes + 1);
+    }
+    expect(r.cpu.soapHandler?.map((h) => [h.name, h.outcome])).toEqual(['BootNotification', 'Heartbeat', 'StartTransaction', 'MeterValues', 'StopTransaction'].map((n) => [n, 'Response']));
+    for (const h of r.cpu.soapHandler!) expect(nonNegative(h.cpuMs.p50) && nonNegative(h.wallMs.p99)).toBe(true);
+    expect(markdown(r)).toContain('OCPP 1.6 over SOAP beside JSON (reads / queries / writes)');
+    expect(markdown(r)).toContain('Handler CPU per message, OCPP 1.6 over SOAP beside JSON');
+  });
+
   it('times the pipeline and the handlers, and loads both servers', () => {
     if (isError(r.cpu) || isError(r.load)) throw new Error('cpu or load failed');
     expect(r.cpu.pipeline.length).toBeGreaterThan(0);

@@ -36,6 +36,8 @@ export interface HandlerRow {
 export interface CpuResult {
   pipeline: PipelineRow[];
   handler: HandlerRow[];
+  /** The same 1.6 messages through the SOAP Lambda (functions/soap.ts): XML parse, WSDL decode, per-message authorization and endpoint write, the JSON pipeline, XML encode. */
+  soapHandler?: HandlerRow[];
   skipped: string[];
   method: string;
 }
@@ -59,10 +61,12 @@ export async function measureCpu(opts: CpuOptions): Promise<CpuResult> {
   progress(`cpu: pipeline, ${wanted.length} messages × ${opts.pipelineIterations}`);
   const pipeline = await measurePipeline(wanted, opts.pipelineIterations, handlersFor);
   progress(`cpu: Lambda handlers × ${opts.handlerIterations} (DynamoDB in a child process)`);
-  const handler = await measureHandlers(wanted, opts.handlerIterations, skipped);
+  const soapHandler: HandlerRow[] = [];
+  const handler = await measureHandlers(wanted, opts.handlerIterations, skipped, soapHandler);
   return {
     pipeline,
     handler,
+    soapHandler,
     skipped,
     method: 'pipeline = parseFrame + route lookup + request schema + answer schema (canned valid answer) + resultFrame, hrtime per message, no I/O; '
       + 'handler = process.cpuUsage() around one invocation of the real route Lambda with the embedded DynamoDB in another process (includes the action logic, AWS SDK and message-log write; excludes the database and waiting)',
@@ -99,7 +103,7 @@ async function measurePipeline(samples: Sample[], iterations: number, handlersFo
 
 type Handler = (event: unknown, context?: unknown) => Promise<{ statusCode: number; body?: string }>;
 
-async function measureHandlers(samples: Sample[], iterations: number, skipped: string[]): Promise<HandlerRow[]> {
+async function measureHandlers(samples: Sample[], iterations: number, skipped: string[], soapRows: HandlerRow[]): Promise<HandlerRow[]> {
   // startDynamo runs dynalite in a child process of its own (infra/local/dynalite-process.js).
   const { startDynamo } = await import('../../infra/local/dynamo');
   const dynamo = await startDynamo();
@@ -117,7 +121,10 @@ async function measureHandlers(samples: Sample[], iterations: number, skipped: s
     aws.resetClients();
     const logs = captureLogs();
     try {
-      return await handlerRows(samples, iterations, skipped);
+      const rows = await handlerRows(samples, iterations, skipped);
+      progress(`cpu: SOAP Lambda × ${iterations}`);
+      soapRows.push(...await soapHandlerRows(iterations));
+      return rows;
     } finally {
       logs.restore();
     }
@@ -196,6 +203,68 @@ async function handlerRows(samples: Sample[], iterations: number, skipped: strin
     }
   }
   return rows;
+}
+
+/**
+ * The SOAP Lambda (functions/soap.ts) with an HTTP API event per message, for the messages of a
+ * session (SOAP_SAMPLE_NAMES), timed as the route Lambdas above: process CPU around one invocation.
+ */
+async function soapHandlerRows(iterations: number): Promise<HandlerRow[]> {
+  const { handler } = await import('../../functions/soap');
+  const { soapAnswer, soapRequest, SOAP_SAMPLE_NAMES } = await import('./soap');
+  const { registerIfAbsent } = await import('../../shared/store/charge-points');
+  const cpId = `BENCH-CPU-${process.pid}-soap`;
+  await registerIfAbsent(cpId);
+  const state: SampleState = { idTag: 'BENCHTAG1', seqNo: 0, meter: 1000, n: 0 };
+  const invoke = async (name: string) => {
+    const s = samplesFor('ocpp1.6').find((x) => x.name === name)!;
+    state.n++;
+    const req = soapRequest(cpId, s.action, s.request(state), 'http://127.0.0.1:9/bench-station');
+    const out = await handler(httpEvent(req.headers, req.body), {} as never) as { statusCode: number; body: string };
+    return soapAnswer(s.action, out.statusCode, out.body);
+  };
+  await invoke('BootNotification'); // the registration gate: the station is Accepted from here on
+  const rows: HandlerRow[] = [];
+  for (const name of SOAP_SAMPLE_NAMES) {
+    const prepare = async () => {
+      if (name === 'StopTransaction' || (name === 'MeterValues' && state.transactionId === undefined)) {
+        state.transactionId = Number((await invoke('StartTransaction')).payload?.transactionId ?? 1);
+      }
+      state.meter += 10;
+    };
+    if (name === 'StartTransaction') state.transactionId = undefined;
+    let outcome = '';
+    for (let i = 0; i < Math.min(30, iterations); i++) {
+      await prepare();
+      outcome = (await invoke(name)).outcome;
+    }
+    const cpu = new Float64Array(iterations);
+    const wall = new Float64Array(iterations);
+    for (let i = 0; i < iterations; i++) {
+      await prepare();
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      await invoke(name);
+      wall[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+      const c = process.cpuUsage(c0);
+      cpu[i] = (c.user + c.system) / 1e3;
+    }
+    rows.push({ name, protocol: 'ocpp1.6', outcome, cpuMs: summarize(cpu), wallMs: summarize(wall) });
+  }
+  return rows;
+}
+
+/** The payload-format-2.0 event the HTTP API gives the SOAP Lambda (as infra/local/soap.ts builds it). */
+function httpEvent(headers: Record<string, string>, body: string) {
+  const id = randomBytes(8).toString('hex');
+  return {
+    version: '2.0', routeKey: 'POST /ocpp/soap', rawPath: '/ocpp/soap', rawQueryString: '', headers, body, isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000', apiId: 'local', domainName: '127.0.0.1', domainPrefix: 'local', stage: '$default', requestId: id,
+      routeKey: 'POST /ocpp/soap', time: new Date().toISOString(), timeEpoch: Date.now(),
+      http: { method: 'POST', path: '/ocpp/soap', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+    },
+  };
 }
 
 function restore(name: string, value: string | undefined) {

@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import type { LocalCsms } from '../../infra/local/runtime';
 import { captureLogs, progress } from './io';
 import { CHARGE_POINT_ANSWERS, OPERATOR_CALLS, SAMPLES_21, samplesFor, type BenchProtocol, type Sample, type SampleState } from './samples';
+import { soapAnswer, soapRequest, SOAP_SAMPLE_NAMES } from './soap';
 import { sleep } from './stats';
 
 type Aws = typeof import('../../shared/aws');
@@ -67,6 +68,8 @@ export interface OpsResult {
   runs: OpsRun[];
   /** The OCPP 2.1 phase (measureOcpp21): 2.1-only messages on an `ocpp2.1` connection, message log on and off. */
   ocpp21?: Array<{ messageLog: boolean; rows: Measured[] }>;
+  /** The SOAP phase (measureSoap): a 1.6 session over SOAP (POST /ocpp/soap), message log on and off, beside the JSON 1.6 rows. */
+  soap?: Array<{ messageLog: boolean; rows: Measured[] }>;
   notes: string[];
 }
 
@@ -229,6 +232,7 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
   const logs = captureLogs();
   const runs: OpsRun[] = [];
   let ocpp21: OpsResult['ocpp21'];
+  let soap: OpsResult['soap'];
   try {
     await prewarm(csms, aws);
     for (const messageLog of [true, false]) {
@@ -239,6 +243,8 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
       }
       progress(`ops: ocpp2.1 messages, message log ${messageLog ? 'on' : 'off'}`);
       (ocpp21 ??= []).push({ messageLog, rows: await measureOcpp21(csms, aws, logs, opts) });
+      progress(`ops: OCPP 1.6 over SOAP, message log ${messageLog ? 'on' : 'off'}`);
+      (soap ??= []).push({ messageLog, rows: await measureSoap(csms, aws, logs, idTag, opts) });
     }
   } finally {
     logs.restore();
@@ -246,7 +252,7 @@ export async function measureOperations(csms: LocalCsms, opts: OpsOptions): Prom
     restoreEnv('CSMS_MESSAGE_LOG', env.log);
     restoreEnv('LOG_LEVEL', env.level);
   }
-  return { routes, missing, unsampled, runs, ocpp21, notes };
+  return { routes, missing, unsampled, runs, ocpp21, soap, notes };
 }
 
 /**
@@ -419,6 +425,50 @@ async function measureOcpp21(csms: LocalCsms, aws: Aws, logs: ReturnType<typeof 
   } finally {
     await peer.close();
     await settle(aws);
+  }
+  return [...rows.values()].map(average);
+}
+
+/**
+ * The SOAP phase: a SOAP-only 1.6 station (POST /ocpp/soap, docs/soap.md) boots, heartbeats and runs
+ * `opts.sessions` sessions (StartTransaction, two MeterValues, StopTransaction) with the same
+ * samples as the JSON 1.6 day. Each message is measured as there: its DynamoDB operations (the
+ * per-message authorization read and the endpoint/last-seen write included), bytes and logs.
+ */
+async function measureSoap(csms: LocalCsms, aws: Aws, logs: ReturnType<typeof captureLogs>, idTag: string, opts: OpsOptions): Promise<Measured[]> {
+  const url = new URL('/ocpp/soap', csms.apiUrl).toString();
+  const cpId = `BENCH-SOAP-${process.pid}-${++runCounter}`;
+  const rows = new Map<string, Measured[]>();
+  const state: SampleState = { idTag, seqNo: 0, meter: 1000, n: 0 };
+  const send = async (name: (typeof SOAP_SAMPLE_NAMES)[number]) => {
+    const s = samplesFor('ocpp1.6').find((x) => x.name === name)!;
+    state.n++;
+    const req = soapRequest(cpId, s.action, s.request(state), 'http://127.0.0.1:9/bench-station');
+    const before = snapshot(aws);
+    logs.take();
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(url, { method: 'POST', headers: req.headers, body: req.body });
+    const text = await res.text();
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    await settle(aws);
+    const answer = soapAnswer(s.action, res.status, text);
+    rows.set(name, [...(rows.get(name) ?? []), {
+      name, ...diff(before, snapshot(aws)), requestBytes: Buffer.byteLength(req.body), responseBytes: Buffer.byteLength(text),
+      outcome: answer.outcome, appLogBytes: logs.take(), wallMs, samples: 1,
+    }]);
+    return answer;
+  };
+  await settle(aws);
+  await send('BootNotification');
+  await send('Heartbeat');
+  for (let i = 0; i < opts.sessions; i++) {
+    const start = await send('StartTransaction');
+    state.transactionId = Number(start.payload?.transactionId ?? 1);
+    await send('MeterValues');
+    state.meter += 1000;
+    await send('MeterValues');
+    await send('StopTransaction');
+    state.meter += 10_000;
   }
   return [...rows.values()].map(average);
 }

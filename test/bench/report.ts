@@ -48,6 +48,20 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
       }
       lines.push('');
     }
+    const offSoap = r.ops.soap?.find((x) => !x.messageLog);
+    const onSoap = r.ops.soap?.find((x) => x.messageLog);
+    if (offSoap && onSoap) {
+      const runs = r.ops.runs;
+      const json = (log: boolean, name: string) => runs.find((x) => x.protocol === 'ocpp1.6' && x.messageLog === log)?.rows.find((x) => x.name === name);
+      lines.push('### DynamoDB operations per message, OCPP 1.6 over SOAP beside JSON (reads / queries / writes)', '');
+      lines.push('| message | SOAP handler only | SOAP with audit log | JSON handler only | JSON with audit log | SOAP bytes in / out | outcome |', '|---|---|---|---|---|---|---|');
+      const cell = (x: { reads: number; queries: number; writes: number } | undefined) => (x ? `${fmt(x.reads)} / ${fmt(x.queries)} / ${fmt(x.writes)}` : '–');
+      for (const a of offSoap.rows) {
+        const b = onSoap.rows.find((x) => x.name === a.name);
+        lines.push(`| ${a.name}${a.varies || b?.varies ? ' *' : ''} | ${cell(a)} | ${cell(b)} | ${cell(json(false, a.name))} | ${cell(json(true, a.name))} | ${fmt(a.requestBytes)} / ${fmt(a.responseBytes)} | ${a.outcome} |`);
+      }
+      lines.push('', 'Over SOAP each message also authorizes the station (one GetItem) and records its endpoint and last-seen time (one UpdateItem): SOAP has no connection.', '');
+    }
     if (r.ops.runs.some((run) => run.rows.some((x) => x.varies))) lines.push('\* repeated measurements of this message differed; the row is their mean.', '');
     const miss = Object.entries(r.ops.missing).filter(([, v]) => v.length).map(([k, v]) => `${k}: ${v.join(', ')}`);
     if (miss.length) lines.push(`Not in ROUTES at run time (answered NotImplemented/NotSupported, costed at their budget): ${miss.join('; ')}.`, '');
@@ -62,6 +76,14 @@ export function markdown(r: BenchResult, jsonPath?: string): string {
       lines.push(`| ${p.protocol.slice(4)} ${p.name} | ${fmt(p.us.p50)} / ${fmt(p.us.p99)} | ${h ? `${fmt(h.cpuMs.p50)} / ${fmt(h.cpuMs.p99)}` : '–'} | ${h ? `${fmt(h.wallMs.p50)} / ${fmt(h.wallMs.p99)}` : '–'} |`);
     }
     lines.push('');
+    if (r.cpu.soapHandler?.length) {
+      lines.push('### Handler CPU per message, OCPP 1.6 over SOAP beside JSON (p50 / p99, ms)', '', '| message | SOAP Lambda CPU | JSON route Lambda CPU | SOAP wall (local) | outcome |', '|---|---|---|---|---|');
+      for (const h of r.cpu.soapHandler) {
+        const j = r.cpu.handler.find((x) => x.name === h.name && x.protocol === 'ocpp1.6');
+        lines.push(`| ${h.name} | ${fmt(h.cpuMs.p50)} / ${fmt(h.cpuMs.p99)} | ${j ? `${fmt(j.cpuMs.p50)} / ${fmt(j.cpuMs.p99)}` : '–'} | ${fmt(h.wallMs.p50)} / ${fmt(h.wallMs.p99)} | ${h.outcome} |`);
+      }
+      lines.push('');
+    }
   }
 
   if (!isError(r.load)) {
