@@ -17,6 +17,7 @@ import { ClosePeriodicEventStream, NotifyPeriodicEventStream, OpenPeriodicEventS
 import { NotifyAllowedEnergyTransfer, NotifyDERAlarm, NotifyDERStartStop, ReportDERControl } from '../der/station';
 import { BatterySwap, NotifyPriorityCharging, NotifySettlement, NotifyWebPaymentStarted, PullDynamicScheduleUpdate, VatNumberValidation } from '../ocpp21/station';
 import { GetCertificateChainStatus } from '../security/chain-status';
+import { SignCertificate } from '../certificates/sign-certificate';
 import type { ActionHandlers } from './context';
 
 /**
@@ -66,6 +67,7 @@ export const ROUTES: Record<string, ActionHandlers> = {
   NotifyPriorityCharging,
   PullDynamicScheduleUpdate,
   GetCertificateChainStatus,
+  SignCertificate,
 };
 
 export const handlersFor = (action: string): ActionHandlers | undefined => (Object.hasOwn(ROUTES, action) ? ROUTES[action] : undefined);
@@ -100,6 +102,8 @@ export const SHARED_ROUTE_ACTIONS: ReadonlySet<string> = new Set([
   'NotifyPriorityCharging',
   'PullDynamicScheduleUpdate',
   'GetCertificateChainStatus',
+  // Security: a few times a year per station (certificate renewal).
+  'SignCertificate',
 ]);
 
 /** The actions with a route of their own in routing=routes (the rest go to `$default`). */
