@@ -1,5 +1,8 @@
 import type { ActionHandlers, CallContext } from '../ocpp/context';
-import { contentId, putEvent } from '../store/events';
+import { contentId, listEvents, putEvent } from '../store/events';
+import { runCommand } from '../calls/command';
+import { log } from '../log';
+import { startWorkflow } from '../workflows/start';
 import { issueCertificate, organization, signingCa, type CertificateAuthority } from '../security/ca';
 import { parseDn } from '../security/dn';
 import type { x509 } from '../security/x509';
@@ -11,10 +14,17 @@ import { checkCsr } from './csr';
  * identity, O = CSMS_ORGANIZATION) and answers Accepted or Rejected at once — a bad CSR is never a
  * CALLERROR. A rejected CSR is recorded as a `certificate-signing` event (a CSR for another
  * identity is a security event). Without a signing CA configured every request is Rejected.
- * Sending CertificateSigned after the answer is not wired yet (docs/security.md "Not done yet");
- * `issueFromCsr` builds the certificate and chain it will carry.
+ * After Accepted the handler starts the certificate-signing workflow
+ * (infra/workflows/certificate-signing.asl.json): a short Wait, so the answer has gone out, then
+ * `runCertificateSigning` issues the certificate (`issueFromCsr`) and sends CertificateSigned
+ * { certificateChain: leaf + CA, certificateType } — the call follows the answer. Each issued
+ * certificate is recorded as a `certificate-issued` event with the station's answer
+ * (`issuedCertificates`, listed by GET /api/charge-points/{id}/certificates under `issued`).
  */
 export const CERTIFICATE_SIGNING = 'certificate-signing';
+export const CERTIFICATE_ISSUED = 'certificate-issued';
+/** Seconds between the Accepted answer and CertificateSigned. */
+export const SIGNING_WAIT_S = 1;
 
 type CertificateType = 'ChargingStationCertificate' | 'V2GCertificate';
 
@@ -43,8 +53,62 @@ async function signCertificate(p: { csr: string; certificateType?: CertificateTy
     await record('Rejected', { reason: check.reason, message: check.message, securityEvent: check.reason === 'WrongIdentity' });
     return { status: 'Rejected' as const };
   }
+  try {
+    await startWorkflow('certificate-signing', { chargePointId: ctx.chargePointId, csr: p.csr, certificateType, version: ctx.version, waitSeconds: SIGNING_WAIT_S });
+  } catch (e) {
+    // Without the workflow no certificate would follow: the station is told to ask again later.
+    log.error('could not start the certificate-signing workflow', { chargePointId: ctx.chargePointId, error: String(e) });
+    await record('Rejected', { reason: 'NotStarted', message: 'The certificate could not be issued now; try again later' });
+    return { status: 'Rejected' as const };
+  }
   await record('Accepted', { subject: check.subject, keyKind: check.keyKind });
   return { status: 'Accepted' as const };
+}
+
+export interface IssuedCertificate {
+  serialNumber: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  certificateType: CertificateType;
+  /** The station's answer to CertificateSigned; `Sent` when it did not answer, `NotSent` when the call could not be made. */
+  status: 'Accepted' | 'Rejected' | 'Sent' | 'NotSent';
+  issuedAt: string;
+  error?: string;
+}
+
+/** The workflow's task: issue the certificate for the (already accepted) CSR and send it to the station. */
+export async function runCertificateSigning(event: { chargePointId: string; csr: string; certificateType: CertificateType; version?: string }, now = new Date()): Promise<IssuedCertificate | { skipped: string }> {
+  const ca = await signingCa();
+  if (!ca) return { skipped: 'No signing CA is configured' };
+  const check = await checkCsr(event.csr, event.chargePointId, organization());
+  if (!check.ok) return { skipped: check.message };
+  const { certificate, certificateChain } = await issueFromCsr(ca, check.request);
+  const payload = event.version === '1.6' ? { certificateChain } : { certificateChain, certificateType: event.certificateType };
+  const res = await runCommand(event.chargePointId, 'CertificateSigned', payload);
+  const answer = (res.body.response as { status?: string } | undefined)?.status;
+  const status: IssuedCertificate['status'] = res.status === 200 && (answer === 'Accepted' || answer === 'Rejected') ? answer : res.status === 504 ? 'Sent' : 'NotSent';
+  const issued: IssuedCertificate = {
+    serialNumber: certificate.serialNumber,
+    subject: certificate.subject,
+    notBefore: certificate.notBefore.toISOString(),
+    notAfter: certificate.notAfter.toISOString(),
+    certificateType: event.certificateType,
+    status,
+    issuedAt: now.toISOString(),
+    ...(status === 'Accepted' || status === 'Rejected' ? {} : { error: String(res.body.message ?? res.body.error ?? `HTTP ${res.status}`) }),
+  };
+  await putEvent(event.chargePointId, CERTIFICATE_ISSUED, now.toISOString(), { ...issued }, contentId(CERTIFICATE_ISSUED, certificate.serialNumber));
+  return issued;
+}
+
+/** The certificates the CSMS CA issued to a station, newest first (at most `limit`). */
+export async function issuedCertificates(chargePointId: string, limit = 100): Promise<IssuedCertificate[]> {
+  const page = await listEvents(chargePointId, { kind: CERTIFICATE_ISSUED, limit });
+  return page.items.map((e) => ({
+    serialNumber: e.serialNumber, subject: e.subject, notBefore: e.notBefore, notAfter: e.notAfter, certificateType: e.certificateType,
+    status: e.status, issuedAt: e.issuedAt, ...(e.error ? { error: e.error } : {}),
+  }) as IssuedCertificate);
 }
 
 export const SignCertificate: ActionHandlers = { '1.6': signCertificate, '2.0.1': signCertificate };

@@ -7,7 +7,7 @@ import { sfnClient } from './task-token';
  * ARN of each state machine in `<NAME>_STATE_MACHINE_ARN`, e.g. firmware-update →
  * FIRMWARE_UPDATE_STATE_MACHINE_ARN.
  */
-export type WorkflowName = 'firmware-update' | 'diagnostics-upload' | 'reservation-expiry' | 'transaction-check';
+export type WorkflowName = 'firmware-update' | 'diagnostics-upload' | 'reservation-expiry' | 'transaction-check' | 'certificate-signing';
 
 export const stateMachineEnvVar = (name: string) => `${name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_STATE_MACHINE_ARN`;
 

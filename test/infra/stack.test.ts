@@ -482,17 +482,20 @@ describe('workflows', () => {
     }
   });
 
-  it('grants StartExecution where the code starts a workflow: the router (ReserveNow effect) reservation-expiry, the api firmware-update and diagnostics-upload, $connect transaction-check', () => {
+  it('grants StartExecution where the code starts a workflow: the router (ReserveNow effect) reservation-expiry and (SignCertificate) certificate-signing, the api firmware-update and diagnostics-upload, $connect transaction-check', () => {
     expect(allowed('states:StartExecution')).toEqual({
       'OCPP $connect: subprotocol and connection record': [machineArn('transaction-check')],
-      [ROUTER]: [machineArn('reservation-expiry')],
+      // SignCertificate (a shared-route action answered by $default) starts certificate-signing; the
+      // SOAP Lambda runs the same route table (shared/ocpp/routes.ts), so the analysis grants it too.
+      [ROUTER]: [machineArn('certificate-signing'), machineArn('reservation-expiry')],
+      'OCPP 1.6 SOAP stations: CentralSystemService at POST /ocpp/soap': [machineArn('certificate-signing'), machineArn('reservation-expiry')],
       [API]: [machineArn('diagnostics-upload'), machineArn('firmware-update'), machineArn('reservation-expiry')],
       // A SOAP station's answer is completed in the Lambda that made the call (shared/calls/outbound.ts,
       // docs/soap.md), with its effects: ReserveNow's starts reservation-expiry.
       ...Object.fromEntries([
         'OCPP StartTransaction (two-way route)', 'OCPP StopTransaction (two-way route)', 'OCPP TransactionEvent (two-way route)',
         'Operator command from the console: { chargePointId, action, payload }', 'Workflow task DiagnosticsRequestUpload',
-        'Workflow task FirmwareSendUpdate', 'Workflow task TransactionCheck', 'OCPP 1.6 SOAP stations: CentralSystemService at POST /ocpp/soap',
+        'Workflow task FirmwareSendUpdate', 'Workflow task TransactionCheck', 'Workflow task CertificateSigning',
         // Site re-allocation sends SetChargingProfile from $disconnect and on MeterValues (docs/sites.md).
         'OCPP $disconnect: clears the connection record', 'OCPP MeterValues (two-way route)',
       ].map((d) => [d, [machineArn('reservation-expiry')]])),

@@ -107,7 +107,7 @@ describe(`installed certificates, ${protocol2x()} station`, () => {
 
   it('GetInstalledCertificateIds, InstallCertificate, DeleteCertificate keep the view; Rejected / Failed answers change nothing', async () => {
     const cp = await station(P, [{ type: 'CSMSRootCertificate', root: csmsRoot }, { type: 'ManufacturerRootCertificate', root: maker }]);
-    expect(await view(cp.id)).toEqual({ chargePointId: cp.id, installed: [], updatedAt: null });
+    expect(await view(cp.id)).toEqual({ chargePointId: cp.id, installed: [], updatedAt: null, issued: [] });
 
     // Everything the station has: as it reports it.
     expect(await cp.call('GetInstalledCertificateIds', {})).toBe('Accepted');

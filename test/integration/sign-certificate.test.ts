@@ -40,7 +40,28 @@ describe.each(['ocpp2.0.1', 'ocpp1.6'] as const)('SignCertificate over %s', (pro
   it('accepts a CSR for the station itself; rejects one for another identity or organization and records why', async () => {
     const { id, cs } = await station(protocol);
     const extra = protocol === 'ocpp1.6' ? {} : { certificateType: 'ChargingStationCertificate' };
+    const signed: Array<{ certificateChain: string; certificateType?: string }> = [];
+    let answeredAt = 0;
+    cs.handle('CertificateSigned', async ({ params }) => {
+      signed.push({ ...params, receivedAfterAnswer: answeredAt > 0 } as never);
+      return { status: 'Accepted' };
+    });
     expect(await cs.call('SignCertificate', { csr: await csr([['CN', id], ['O', organization()]]), ...extra })).toEqual({ status: 'Accepted' });
+    answeredAt = Date.now();
+    // CertificateSigned follows the answer: the leaf verifies with the CA the operator API publishes, CN = the station.
+    const [call] = await eventually(async () => (signed.length ? signed : undefined), 10_000);
+    expect(call).toMatchObject({ receivedAfterAnswer: true, ...(protocol === 'ocpp1.6' ? {} : { certificateType: 'ChargingStationCertificate' }) });
+    const caPem = await (await fetch(`${csms.apiUrl}/certificates/ca`)).text();
+    const ca = new x509.X509Certificate(caPem);
+    const [leaf, chainCa] = x509.PemConverter.decode(call.certificateChain).map((der) => new x509.X509Certificate(der));
+    expect(await leaf.verify({ publicKey: ca.publicKey, signatureOnly: true })).toBe(true);
+    expect(chainCa.serialNumber).toBe(ca.serialNumber);
+    expect(leaf.subject).toBe(`CN=${id}, O=${organization()}`);
+    const issued = await eventually(async () => {
+      const body = (await csms.api.get(`/charge-points/${id}/certificates`)).body;
+      return body.issued?.length ? body.issued : undefined;
+    });
+    expect(issued).toEqual([{ serialNumber: leaf.serialNumber, subject: leaf.subject, notBefore: leaf.notBefore.toISOString(), notAfter: leaf.notAfter.toISOString(), certificateType: 'ChargingStationCertificate', status: 'Accepted', issuedAt: expect.any(String) }]);
     expect(await cs.call('SignCertificate', { csr: await csr([['CN', `${id}-OTHER`], ['O', organization()]]), ...extra })).toEqual({ status: 'Rejected' });
     expect(await cs.call('SignCertificate', { csr: await csr([['CN', id], ['O', 'Someone Else Ltd']]), ...extra })).toEqual({ status: 'Rejected' });
     expect(await cs.call('SignCertificate', { csr: '-----BEGIN CERTIFICATE REQUEST-----\nnot a request\n-----END CERTIFICATE REQUEST-----', ...extra })).toEqual({ status: 'Rejected' });
@@ -54,6 +75,9 @@ describe.each(['ocpp2.0.1', 'ocpp1.6'] as const)('SignCertificate over %s', (pro
       expect.objectContaining({ status: 'Rejected', reason: 'WrongIdentity', securityEvent: true, message: expect.stringContaining(`${id}-OTHER`) }),
       expect.objectContaining({ status: 'Rejected', reason: 'WrongOrganization', securityEvent: false }),
     ]);
+    // The rejected CSRs got no certificate: still the one CertificateSigned and one issued entry.
+    expect(signed).toHaveLength(1);
+    expect((await csms.api.get(`/charge-points/${id}/certificates`)).body.issued).toHaveLength(1);
     await cs.close();
   });
 });

@@ -26,7 +26,7 @@ function allStates(states: Record<string, State>): Array<[string, State]> {
 
 describe('workflow definitions (infra/workflows/*.asl.json)', () => {
   it('has the workflows the domain starts', () => {
-    expect(files).toEqual(['diagnostics-upload.asl.json', 'firmware-update.asl.json', 'reservation-expiry.asl.json', 'transaction-check.asl.json']);
+    expect(files).toEqual(['certificate-signing.asl.json', 'diagnostics-upload.asl.json', 'firmware-update.asl.json', 'reservation-expiry.asl.json', 'transaction-check.asl.json']);
   });
 
   describe.each(files)('%s', (file) => {

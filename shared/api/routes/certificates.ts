@@ -1,3 +1,4 @@
+import { issuedCertificates } from '../../certificates/sign-certificate';
 import { createHash } from 'node:crypto';
 import { caCertificate } from '../../security/ca';
 import { installedView } from '../../certificates/installed';
@@ -41,7 +42,7 @@ export const certificateRoutes: Route[] = [
       const cp = await getChargePoint(params.id);
       if (!cp) throw notFound(`Charge point ${params.id} is not registered`);
       const installed = cp.installedCertificates;
-      return ok({ chargePointId: cp.chargePointId, installed: (installed?.certificates ?? []).map(installedView), updatedAt: installed?.updatedAt ?? null });
+      return ok({ chargePointId: cp.chargePointId, installed: (installed?.certificates ?? []).map(installedView), updatedAt: installed?.updatedAt ?? null, issued: await issuedCertificates(cp.chargePointId) });
     },
   },
 ];
