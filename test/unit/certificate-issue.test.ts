@@ -23,6 +23,8 @@ it('issues a leaf for the CSR key with CN/O from it, signed by the CA, for a yea
   const usage = certificate.getExtension(x509.KeyUsagesExtension)!;
   expect(usage.usages).toBe(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement);
   expect(certificate.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(false);
+  // The TLS client certificate of security profile 3.
+  expect(certificate.getExtension(x509.ExtendedKeyUsageExtension)?.usages).toEqual([x509.ExtendedKeyUsage.clientAuth]);
 
   const chain = x509.PemConverter.decode(certificateChain).map((der) => new x509.X509Certificate(der));
   expect(chain.map((c) => c.serialNumber)).toEqual([certificate.serialNumber, ca.certificate.serialNumber]);
