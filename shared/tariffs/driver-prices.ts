@@ -9,7 +9,7 @@ import type { CdrFields } from './cdr';
  * TransactionEventResponse carries when the session has a tariff (docs/tariffs.md "Prices shown
  * to drivers"). The running cost is computed from the record and the event's own meter values
  * (no read); the final one is read back once (the CDR hook wrote it before the answer).
- * 1.6 answers carry nothing (no field for it; the OCA pricing extension is not implemented).
+ * 1.6 answers carry nothing (no field for it; the OCA pricing extension over DataTransfer is not built, docs/tariffs.md).
  */
 export interface CostAnswer {
   totalCost?: number;
